@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// The kernel API shim: what the stop algorithms may call, with the kernel's own names.
+// One instance per simulated CPU. No SystemC types here: the engine implements it on the
+// models, tests implement it with a fake.
+#pragma once
+#include "kl/cpumask.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace kl {
+
+constexpr uint64_t USEC_PER_MSEC = 1000;
+constexpr uint64_t USEC_PER_SEC = 1000000;
+
+/// printk levels (KERN_EMERG .. KERN_DEBUG).
+enum class Level { emerg = 0, alert, crit, err, warning, notice, info, debug };
+const char* level_name(Level l);
+
+/// enum system_states, in the kernel's order (the comparisons depend on it).
+enum class SystemState { booting, scheduling, running, halt, power_off, restart, suspend };
+
+/// The context a CPU executes in.
+enum class Ctx { task, irq, nmi, sdei };
+const char* ctx_name(Ctx c);
+
+/// struct pt_regs, as far as the simulator needs it: what was interrupted and how we got in.
+struct Regs {
+	bool valid = false;
+	Ctx taken_as = Ctx::task;   ///< the exception that captured these registers
+	std::string where;          ///< the interrupted activity, e.g. "spin, DAIF.I set"
+};
+
+/// How the system leaves Linux at the end of a trigger's path.
+enum class MachineEnd { panic_halt, restart, kexec };
+
+/// Build and boot options that change the algorithms (Kconfig and command line).
+struct KernelConfig {
+	bool pseudo_nmi = false;   ///< CONFIG_ARM64_PSEUDO_NMI=y and irqchip.gicv3_pseudo_nmi=1
+	bool kexec_core = true;    ///< CONFIG_KEXEC_CORE
+	bool hotplug_cpu = true;   ///< CONFIG_HOTPLUG_CPU
+	bool prio_2024 = true;     ///< GIC priority constants: the 2024 set, or the older one
+	uint64_t stop_timeout_us = USEC_PER_SEC;       ///< first (IRQ) rung
+	uint64_t nmi_timeout_us = 10 * USEC_PER_MSEC;  ///< NMI rung
+	uint64_t crash_timeout_us = USEC_PER_SEC;      ///< crash-stop IPI wait
+};
+
+/// Kernel globals every era shares (cpu_online_mask and its counter, panic_cpu, system_state).
+struct KernelState {
+	CpuMask cpu_online_mask;
+	unsigned num_online = 0;      ///< the separate counter num_online_cpus() reads
+	int panic_cpu = -1;           ///< PANIC_CPU_INVALID
+	SystemState system_state = SystemState::running;
+};
+
+class Shim {
+public:
+	virtual ~Shim() = default;
+
+	// Identity and configuration.
+	virtual unsigned smp_processor_id() const = 0;
+	virtual unsigned nr_cpu_ids() const = 0;
+	virtual const KernelConfig& config() const = 0;
+	virtual KernelState& ks() = 0;
+
+	// Console.
+	virtual void printk(Level level, const std::string& text) = 0;
+	void pr_emerg(const std::string& t) { printk(Level::emerg, t); }
+	void pr_crit(const std::string& t) { printk(Level::crit, t); }
+	void pr_err(const std::string& t) { printk(Level::err, t); }
+	void pr_warn(const std::string& t) { printk(Level::warning, t); }
+	void pr_info(const std::string& t) { printk(Level::info, t); }
+
+	// Time.
+	virtual void udelay(uint64_t us) = 0;
+	virtual void mdelay(uint64_t ms) = 0;
+	/// The kernel's `while (pending() && budget--) udelay(1);` (unit_us = 1) or the mdelay(1)
+	/// form (unit_us = 1000): at most `budget` delays, and `pending()` checked up to budget+1 times,
+	/// each check costing its modelled cycles. Returns true when `pending()` was seen false.
+	virtual bool spin_poll(const std::function<bool()>& pending, uint64_t budget, uint64_t unit_us) = 0;
+	/// Charge the modelled cost of a named piece of kernel work (entry code, a printk, ...).
+	virtual void cost(const char* what) = 0;
+
+	// Shared memory. Reads are plain; every write goes through here so that pollers see it.
+	virtual void set_cpu_online(unsigned cpu, bool online) = 0;
+	virtual void store(const char* what, const std::function<void()>& write) = 0;
+	virtual void smp_mb() = 0;
+	virtual void smp_rmb() = 0;
+	virtual void smp_wmb() = 0;
+	template <class T> void write_once(T& var, T v) { store("WRITE_ONCE", [&] { var = v; }); }
+	bool test_and_set_bit(unsigned nr, unsigned long& word)
+	{
+		bool old = false;
+		store("test_and_set_bit", [&] { old = word & (1ul << nr); word |= 1ul << nr; });
+		return old;
+	}
+	void atomic_set(int& v, int i) { store("atomic_set", [&] { v = i; }); }
+	void atomic_dec(int& v) { store("atomic_dec", [&] { --v; }); }
+	int atomic_cmpxchg(int& v, int old, int neu)
+	{
+		int seen = 0;
+		store("atomic_cmpxchg", [&] { seen = v; if (v == old) v = neu; });
+		return seen;
+	}
+
+	// Interrupt masking, as the architecture implements it.
+	virtual void local_irq_disable() = 0;
+	virtual void local_irq_enable() = 0;
+
+	// Context bookkeeping (irq_enter / nmi_enter and friends).
+	virtual void irq_enter() = 0;
+	virtual void irq_exit() = 0;
+	virtual void nmi_enter() = 0;
+	virtual void nmi_exit() = 0;
+	/// The registers of the interrupted context (get_irq_regs()).
+	virtual Regs get_irq_regs() = 0;
+
+	// Crash dump and the end of the road.
+	virtual void crash_save_cpu(const Regs& regs, unsigned cpu) = 0;
+	/// The system leaves Linux (kexec, restart, or the panic loop). Never returns.
+	[[noreturn]] void machine_end(MachineEnd how)
+	{
+		do_machine_end(how);
+		throw std::logic_error("machine_end() returned");
+	}
+
+	// Tracepoints for the report (no effect on the algorithm).
+	virtual void trace_stop_begin(const char* fn) = 0;
+	virtual void trace_stop_end() = 0;
+	virtual void trace_rung_begin(const char* rung, const CpuMask& targets) = 0;
+	virtual void trace_rung_end(bool timed_out) = 0;
+	/// A stop handler starts on this CPU (used for the nesting invariant).
+	virtual void trace_stop_handler(const char* fn) = 0;
+
+protected:
+	virtual void do_machine_end(MachineEnd how) = 0;
+
+public:
+	// Helpers every architecture uses.
+	unsigned num_online_cpus() const { return const_cast<Shim*>(this)->ks().num_online; }
+	const CpuMask& cpu_online_mask() { return ks().cpu_online_mask; }
+	bool cpu_online(unsigned cpu) { return ks().cpu_online_mask.test(cpu); }
+	SystemState system_state() { return ks().system_state; }
+};
+
+} // namespace kl

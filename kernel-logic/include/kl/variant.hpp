@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// A kernel era's stop algorithms: one class per architecture and era, named like the kernel.
+#pragma once
+#include "kl/shim.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kl {
+
+class StopVariant {
+public:
+	virtual ~StopVariant() = default;
+
+	virtual const char* name() const = 0;    ///< e.g. "arm64-v6.12"
+	virtual const char* arch() const = 0;    ///< "arm64", "x86", "riscv"
+	virtual const char* summary() const = 0; ///< one line for `stopsim list`
+	/// IPI numbers of this era, index = number (enum ipi_msg_type).
+	virtual std::vector<std::string> ipi_names() const = 0;
+
+	/// Panic and reboot path.
+	virtual void smp_send_stop(Shim& k) = 0;
+	/// kdump path.
+	virtual void crash_smp_send_stop(Shim& k) = 0;
+	virtual bool smp_crash_stop_failed(Shim& k) = 0;
+	/// A CPU that loses the panic race stops itself. Never returns.
+	[[noreturn]] virtual void panic_smp_self_stop(Shim& k) = 0;
+	/// machine_restart(): what the architecture does before reset.
+	virtual void machine_restart(Shim& k) = 0;
+};
+
+struct VariantInfo {
+	std::string name, arch, summary;
+};
+
+/// Every variant this build knows, in a stable order.
+std::vector<VariantInfo> list_variants();
+/// A fresh instance (its statics zeroed), or nullptr for an unknown name.
+std::unique_ptr<StopVariant> make_variant(const std::string& name);
+
+} // namespace kl

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// The registry of kernel eras this build can simulate.
+#include "kl/variant.hpp"
+#include "kl/arm64/arm64_v6_12.hpp"
+#include "kl/arm64/arm64_v6_6.hpp"
+#include "kl/arm64/arm64_v6_7.hpp"
+
+namespace kl {
+
+namespace {
+using Factory = std::unique_ptr<StopVariant> (*)();
+template <class T> std::unique_ptr<StopVariant> make() { return std::make_unique<T>(); }
+const Factory kFactories[] = {
+	&make<arm64::Arm64V6_6>,
+	&make<arm64::Arm64V6_7>,
+	&make<arm64::Arm64V6_12>,
+};
+} // namespace
+
+std::vector<VariantInfo> list_variants()
+{
+	std::vector<VariantInfo> out;
+	for (Factory f : kFactories) {
+		auto v = f();
+		out.push_back({v->name(), v->arch(), v->summary()});
+	}
+	return out;
+}
+
+std::unique_ptr<StopVariant> make_variant(const std::string& name)
+{
+	for (Factory f : kFactories) {
+		auto v = f();
+		if (name == v->name())
+			return v;
+	}
+	return nullptr;
+}
+
+} // namespace kl

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/arm64_shim.hpp"
+#include "models/common/error.hpp"
+#include "models/gic/gic_regs.hpp"
+
+
+namespace stopsim {
+
+using namespace kl::arm64;
+
+Arm64ShimImpl::Arm64ShimImpl(Sim& sim, CpuRt& cpu, cpu::Arm64Pe& pe) : ShimBase(sim, cpu), m_arm(pe) {}
+
+/* arch_local_irq_disable(): PMR with priority masking, else PSTATE.I and F. */
+void Arm64ShimImpl::local_irq_disable()
+{
+	if (system_uses_irq_prio_masking(*this))
+		write_pmr(gic_prio(*this).irqoff);
+	else
+		write_daif(read_daif() | PSR_I_BIT | PSR_F_BIT);
+}
+
+void Arm64ShimImpl::local_irq_enable()
+{
+	if (system_uses_irq_prio_masking(*this))
+		write_pmr(gic_prio(*this).irqon);
+	else
+		write_daif(read_daif() & ~(PSR_I_BIT | PSR_F_BIT));
+}
+
+uint32_t Arm64ShimImpl::read_daif()
+{
+	return m_arm.read_daif();
+}
+
+void Arm64ShimImpl::write_daif(uint32_t daif)
+{
+	m_arm.write_daif(daif);
+	sysreg();
+}
+
+uint8_t Arm64ShimImpl::read_pmr()
+{
+	const uint8_t v = m_arm.gic().icc_read_pmr(m_cpu.id, true);
+	sysreg();
+	return v;
+}
+
+void Arm64ShimImpl::write_pmr(uint8_t pmr)
+{
+	m_arm.gic().icc_write_pmr(m_cpu.id, pmr, true);
+	if (m_sim.collect_trace)
+		m_sim.trace('C', int(m_cpu.id), "PMR", "mask", {{"pmr", std::to_string(pmr)}});
+	sysreg();
+}
+
+uint8_t Arm64ShimImpl::read_rpr()
+{
+	const uint8_t v = m_arm.gic().icc_read_rpr(m_cpu.id, true);
+	sysreg();
+	return v;
+}
+
+unsigned Arm64ShimImpl::read_iar1()
+{
+	const unsigned v = m_arm.gic().icc_read_iar(m_cpu.id, gic::Group::G1NS, true);
+	sysreg();
+	return v;
+}
+
+void Arm64ShimImpl::write_eoir1(unsigned intid)
+{
+	m_arm.gic().icc_write_eoir(m_cpu.id, intid, gic::Group::G1NS, true);
+	sysreg();
+}
+
+void Arm64ShimImpl::write_dir(unsigned intid)
+{
+	m_arm.gic().icc_write_dir(m_cpu.id, intid);
+	sysreg();
+}
+
+void Arm64ShimImpl::write_sgi1r(uint64_t value)
+{
+	m_arm.gic().icc_generate_sgi(m_cpu.id, value, gic::Group::G1NS, true);
+	sysreg();
+}
+
+void Arm64ShimImpl::write_igrpen1(bool on)
+{
+	m_arm.gic().icc_write_igrpen(m_cpu.id, gic::Group::G1NS, on);
+	sysreg();
+}
+
+void Arm64ShimImpl::write_ctlr_eoimode(bool split)
+{
+	m_arm.gic().icc_write_eoimode(m_cpu.id, true, split);
+	sysreg();
+}
+
+void Arm64ShimImpl::dsb_ishst()
+{
+	spend(m_sim.sc.lat.dsb_cycles);
+}
+
+void Arm64ShimImpl::isb()
+{
+	spend(m_sim.sc.lat.dsb_cycles);
+}
+
+uint32_t Arm64ShimImpl::mmio(uint64_t addr, uint32_t v, bool write)
+{
+	tlm::tlm_generic_payload trans;
+	uint32_t data = v;
+	trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+	trans.set_address(addr);
+	trans.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+	trans.set_data_length(4);
+	trans.set_streaming_width(4);
+	trans.set_byte_enable_ptr(nullptr);
+	trans.set_dmi_allowed(false);
+	trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+	sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+	m_arm.bus->b_transport(trans, delay);
+	STOPSIM_ASSERT(trans.is_response_ok(), "kernel MMIO to an unmapped GIC address");
+	if (!m_untimed) {
+		sc_core::wait(delay);
+		m_pe.boundary();
+	}
+	return data;
+}
+
+void Arm64ShimImpl::mmio_write32(uint64_t addr, uint32_t v)
+{
+	mmio(addr, v, true);
+}
+
+uint32_t Arm64ShimImpl::mmio_read32(uint64_t addr)
+{
+	return mmio(addr, 0, false);
+}
+
+uint64_t Arm64ShimImpl::gicd_base() const
+{
+	return m_arm.gic().params().gicd_base;
+}
+
+uint64_t Arm64ShimImpl::gicr_base(unsigned cpu) const
+{
+	return m_arm.gic().params().gicr_base + gic::GICR_FRAME_STRIDE * cpu;
+}
+
+uint64_t Arm64ShimImpl::cpu_logical_map(unsigned cpu) const
+{
+	return gic::mpidr_of(cpu);
+}
+
+long Arm64ShimImpl::smc(uint32_t, uint64_t, uint64_t, uint64_t)
+{
+	/*
+	 * This platform has no EL3 firmware model: Linux found neither SDEI nor PSCI at boot and
+	 * issues no such call, so the caller sees NOT_SUPPORTED at no cost.
+	 */
+	return SMCCC_RET_NOT_SUPPORTED;
+}
+
+void Arm64ShimImpl::wfe_wfi()
+{
+	if (!m_arm.exception_ready()) {
+		if (m_arm.line_asserted())
+			m_pe.sleep_until(cpu::kForever); /* WFI completes at once: the loop spins until a line changes */
+		else
+			m_pe.wfi();
+	}
+	m_pe.boundary();
+}
+
+bool Arm64ShimImpl::in_sdei_handler()
+{
+	for (const Frame& f : m_cpu.frames)
+		if (f.ctx == kl::Ctx::sdei)
+			return true;
+	return false;
+}
+
+void Arm64ShimImpl::trace_parked()
+{
+	mark_stopped(CpuState::parked);
+}
+
+void Arm64ShimImpl::vector(cpu::Arm64Exception which)
+{
+	if (which == cpu::Arm64Exception::kFiq) {
+		/* FIQs are Group 0 and go to EL3; with no EL3 firmware there is no Group 0 source. */
+		STOPSIM_ASSERT(false, "FIQ taken but the platform has no EL3 firmware");
+	}
+	Frame f;
+	f.ctx = kl::Ctx::irq;
+	f.regs = kl::Regs{true, kl::Ctx::irq, m_cpu.activity};
+	f.start = now_ps();
+	m_cpu.frames.push_back(f);
+	const std::string saved_activity = m_cpu.activity;
+	if (m_sim.collect_trace)
+		m_sim.trace('B', int(m_cpu.id), "exception", "handler");
+	el1_interrupt(*this, static_cast<Arm64Variant&>(*m_sim.variant));
+	if (m_sim.collect_trace)
+		m_sim.trace('E', int(m_cpu.id), "", "handler", {{"ctx", kl::ctx_name(m_cpu.frames.back().ctx)}});
+	m_cpu.frames.pop_back();
+	m_cpu.activity = saved_activity;
+}
+
+} // namespace stopsim

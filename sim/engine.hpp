@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+// The engine: builds the platform a scenario describes, runs it once, and returns the result.
+#pragma once
+#include "sim/result.hpp"
+#include "sim/scenario.hpp"
+
+namespace stopsim {
+
+struct RunOptions {
+	bool collect_trace = false;
+};
+
+/// Simulate `sc` with `seed`. SystemC elaborates once per process: call this once.
+RunResult run_scenario(const Scenario& sc, uint64_t seed, const RunOptions& opts);
+
+} // namespace stopsim

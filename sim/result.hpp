@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// What one run produced: the data behind the console output, the JSON report and the trace.
+#pragma once
+#include "models/common/clock.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stopsim {
+
+struct LogLine {
+	Ps t = 0;
+	int cpu = -1;
+	std::string level; ///< printk level name, or "fault" for injected faults
+	std::string text;
+};
+
+struct RungRecord {
+	unsigned cpu = 0;       ///< initiator
+	std::string name;       ///< irq | pseudo_nmi | nmi | sdei | sse
+	std::vector<unsigned> targets;
+	Ps sent = 0;
+	std::optional<Ps> ended;
+	bool timed_out = false;
+};
+
+struct CpuResult {
+	unsigned cpu = 0;
+	bool online = false;                  ///< the kernel's online bit at the end
+	std::optional<std::string> stopped_by;
+	std::optional<Ps> stopped_at;
+	bool crash_regs_saved = false;
+	std::string crash_regs_from;          ///< context the saved registers came from
+	std::string final_state;              ///< parked | off | running | offline | ended
+	std::string activity;                 ///< what it was doing last
+	bool left_running = false;            ///< not stopped when the stop path ended
+};
+
+struct InvariantResult {
+	std::string name;
+	bool ok = true;
+	std::string detail;
+};
+
+struct ExpectationResult {
+	std::string what;
+	bool ok = true;
+};
+
+struct TraceEvent {
+	char ph = 'i';          ///< Chrome trace-event phase: B, E, X, i, C
+	int tid = 0;            ///< CPU (track)
+	Ps ts = 0;
+	Ps dur = 0;
+	std::string name;
+	std::string cat;
+	std::map<std::string, std::string> args;
+};
+
+struct TriggerRecord {
+	unsigned cpu = 0;
+	std::string event;
+	Ps at = 0;
+	bool fired = false;
+	std::string note;
+};
+
+struct RunResult {
+	std::string scenario;
+	std::string file;
+	uint64_t seed = 0;
+	std::string arch, variant;
+	unsigned cpus = 0;
+	uint64_t clock_hz = 0;
+	std::string outcome;
+	std::vector<TriggerRecord> triggers; ///< in scenario order
+	int primary_trigger = -1;            ///< index of the trigger whose path ended the run
+	std::optional<Ps> stop_begin, stop_end;
+	std::optional<Ps> end_at;
+	std::string end_how;                 ///< kexec | restart | panic_halt | deadlock | (none: hang)
+	std::vector<RungRecord> rungs;
+	std::vector<CpuResult> cpu_states;
+	std::vector<unsigned> cpus_left_online;
+	std::vector<LogLine> log;
+	std::vector<InvariantResult> invariants;
+	std::vector<ExpectationResult> expectations;
+	std::vector<TraceEvent> trace;
+	Ps sim_ps = 0;
+	uint64_t host_ns = 0;
+	uint64_t events = 0;
+};
+
+} // namespace stopsim

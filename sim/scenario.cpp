@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: Apache-2.0
+// Strict scenario loader: every unknown key, wrong type or out-of-range value is reported with
+// its file, line and column, and all of them are reported, not just the first.
+#include "sim/scenario.hpp"
+#include "sim/units.hpp"
+#include "kl/variant.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+namespace stopsim {
+
+std::string ScenarioError::format() const
+{
+	std::ostringstream os;
+	os << file << ":" << loc.line << ":" << loc.col << ": " << message;
+	return os.str();
+}
+
+const char* trigger_event_name(TriggerSpec::Event e)
+{
+	switch (e) {
+	case TriggerSpec::Event::panic:
+		return "panic";
+	case TriggerSpec::Event::reboot:
+		return "reboot";
+	case TriggerSpec::Event::kdump:
+		return "kdump";
+	}
+	return "?";
+}
+
+namespace {
+
+constexpr size_t kMaxFileBytes = 1 << 20;
+constexpr uint64_t kMaxNodes = 200000;
+
+const char* const kOutcomes[] = {"all_stopped", "cpus_left_online", "hang", "deadlock"};
+const char* const kStoppedBy[] = {"irq", "nmi", "pseudo_nmi", "sdei", "sse"};
+const char* const kInvariants[] = {"no_cpu_running_after_stop", "crash_regs_saved", "no_nmi_nested_in_stop_handler",
+				   "no_lock_held_by_stopped_cpu", "stop_returned"};
+const char* const kFinals[] = {"parked", "off", "running", "offline", "initiator", "ended"};
+
+class Reader {
+public:
+	Reader(std::string file, std::vector<ScenarioError>& errs) : m_file(std::move(file)), m_errs(errs) {}
+
+	static Loc loc(const YAML::Node& n)
+	{
+		const YAML::Mark m = n.Mark();
+		return Loc{m.line + 1, m.column + 1};
+	}
+	void err(const Loc& l, const std::string& msg) { m_errs.push_back({m_file, l, msg}); }
+	void err(const YAML::Node& n, const std::string& msg) { err(loc(n), msg); }
+	bool failed() const { return !m_errs.empty(); }
+
+	/// Count visited nodes: aliases are expanded by reference, so a "billion laughs" file hits this.
+	bool visit(const YAML::Node& n)
+	{
+		if (++m_nodes > kMaxNodes) {
+			if (!m_too_big) {
+				err(n, "scenario too large (more than " + std::to_string(kMaxNodes) +
+					       " nodes after alias expansion)");
+				m_too_big = true;
+			}
+			return false;
+		}
+		return true;
+	}
+
+	/// A mapping whose keys must come from `allowed`. Returns false (after reporting) otherwise.
+	bool map(const YAML::Node& n, const std::string& what, const std::vector<std::string>& allowed)
+	{
+		if (!visit(n))
+			return false;
+		if (!n.IsMap()) {
+			err(n, what + ": expected a mapping");
+			return false;
+		}
+		std::set<std::string> seen;
+		for (const auto& kv : n) {
+			const YAML::Node& key = kv.first;
+			if (!key.IsScalar()) {
+				err(key, what + ": keys must be plain names");
+				continue;
+			}
+			const std::string k = key.Scalar();
+			if (!seen.insert(k).second)
+				err(key, what + ": duplicate key '" + k + "'");
+			if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+				std::string list;
+				for (const auto& a : allowed)
+					list += (list.empty() ? "" : ", ") + a;
+				err(key, what + ": unknown key '" + k + "' (expected one of: " + list + ")");
+			}
+		}
+		return true;
+	}
+
+	bool seq(const YAML::Node& n, const std::string& what)
+	{
+		if (!visit(n))
+			return false;
+		if (!n.IsSequence()) {
+			err(n, what + ": expected a list");
+			return false;
+		}
+		return true;
+	}
+
+	std::optional<std::string> str(const YAML::Node& n, const std::string& what)
+	{
+		visit(n);
+		if (!n.IsScalar()) {
+			err(n, what + ": expected a string");
+			return std::nullopt;
+		}
+		return n.Scalar();
+	}
+
+	std::optional<uint64_t> uint(const YAML::Node& n, const std::string& what, uint64_t lo, uint64_t hi)
+	{
+		visit(n);
+		if (!n.IsScalar() || n.Tag() == "!") {
+			err(n, what + ": expected a whole number");
+			return std::nullopt;
+		}
+		const std::string& s = n.Scalar();
+		uint64_t v = 0;
+		bool ok = !s.empty() && s.size() <= 20;
+		for (char c : s) {
+			if (c < '0' || c > '9') {
+				ok = false;
+				break;
+			}
+			const uint64_t d = uint64_t(c - '0');
+			if (v > (UINT64_MAX - d) / 10) {
+				ok = false;
+				break;
+			}
+			v = v * 10 + d;
+		}
+		if (!ok) {
+			err(n, what + ": expected a whole number, got '" + s + "'");
+			return std::nullopt;
+		}
+		if (v < lo || v > hi) {
+			err(n, what + ": " + s + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+			return std::nullopt;
+		}
+		return v;
+	}
+
+	std::optional<bool> boolean(const YAML::Node& n, const std::string& what)
+	{
+		visit(n);
+		if (n.IsScalar() && n.Tag() != "!") {
+			const std::string& s = n.Scalar();
+			if (s == "true")
+				return true;
+			if (s == "false")
+				return false;
+		}
+		err(n, what + ": expected true or false");
+		return std::nullopt;
+	}
+
+	/// A time given in `unit_ps` units (the key's suffix: _us, _ms), decimal, exact to the ps.
+	std::optional<Ps> time(const YAML::Node& n, const std::string& what, Ps unit_ps, Ps max_ps)
+	{
+		visit(n);
+		if (!n.IsScalar() || n.Tag() == "!") {
+			err(n, what + ": expected a number");
+			return std::nullopt;
+		}
+		auto v = parse_decimal_ps(n.Scalar(), unit_ps);
+		if (!v) {
+			err(n, what + ": expected a non-negative decimal number, got '" + n.Scalar() + "'");
+			return std::nullopt;
+		}
+		if (*v > max_ps) {
+			err(n, what + ": " + n.Scalar() + " is too large");
+			return std::nullopt;
+		}
+		return v;
+	}
+
+	std::optional<std::string> one_of(const YAML::Node& n, const std::string& what,
+					  const std::vector<std::string>& choices)
+	{
+		auto s = str(n, what);
+		if (!s)
+			return std::nullopt;
+		if (std::find(choices.begin(), choices.end(), *s) == choices.end()) {
+			std::string list;
+			for (const auto& c : choices)
+				list += (list.empty() ? "" : ", ") + c;
+			err(n, what + ": '" + *s + "' is not one of: " + list);
+			return std::nullopt;
+		}
+		return s;
+	}
+
+private:
+	std::string m_file;
+	std::vector<ScenarioError>& m_errs;
+	uint64_t m_nodes = 0;
+	bool m_too_big = false;
+};
+
+constexpr Ps kMaxTime = 3600 * kPsPerS;
+
+template <class T> void set(std::optional<T> v, T& out)
+{
+	if (v)
+		out = *v;
+}
+
+std::vector<std::string> names(const char* const* b, size_t n) { return std::vector<std::string>(b, b + n); }
+
+MaskKind mask_of(const std::string& s)
+{
+	if (s == "daif")
+		return MaskKind::daif;
+	if (s == "pmr")
+		return MaskKind::pmr;
+	if (s == "irq")
+		return MaskKind::irq;
+	return MaskKind::none;
+}
+
+class Loader {
+public:
+	Loader(const std::string& file, std::vector<ScenarioError>& errs) : r(file, errs) { sc.file = file; }
+
+	std::optional<Scenario> load(const YAML::Node& root)
+	{
+		if (!r.map(root, "scenario",
+			   {"name", "description", "seed", "platform", "kernel", "cpus", "faults", "triggers", "expect",
+			    "limits"}))
+			return std::nullopt;
+		if (root["name"])
+			set(r.str(root["name"], "name"), sc.name);
+		else
+			r.err(root, "scenario: missing required key 'name'");
+		if (root["description"])
+			set(r.str(root["description"], "description"), sc.description);
+		if (root["seed"])
+			set(r.uint(root["seed"], "seed", 0, UINT64_MAX), sc.seed);
+		if (root["platform"])
+			platform(root["platform"]);
+		else
+			r.err(root, "scenario: missing required key 'platform'");
+		if (root["kernel"])
+			kernel(root["kernel"]);
+		else
+			r.err(root, "scenario: missing required key 'kernel'");
+		if (root["limits"])
+			limits(root["limits"]);
+		if (root["cpus"])
+			cpus(root["cpus"]);
+		if (root["faults"])
+			faults(root["faults"]);
+		if (root["triggers"])
+			triggers(root["triggers"]);
+		else
+			r.err(root, "scenario: missing required key 'triggers'");
+		if (root["expect"])
+			expect(root["expect"]);
+		if (r.failed())
+			return std::nullopt;
+		return sc;
+	}
+
+private:
+	std::optional<unsigned> cpu_index(const YAML::Node& n, const std::string& what)
+	{
+		auto v = r.uint(n, what, 0, kMaxScenarioCpus - 1);
+		if (!v)
+			return std::nullopt;
+		if (m_cpus_known && *v >= sc.cpus) {
+			r.err(n, what + ": CPU " + std::to_string(*v) + " does not exist (platform has " +
+					 std::to_string(sc.cpus) + ")");
+			return std::nullopt;
+		}
+		return unsigned(*v);
+	}
+
+	void platform(const YAML::Node& n)
+	{
+		if (!r.map(n, "platform", {"arch", "cpus", "clock_mhz", "gic", "latencies"}))
+			return;
+		if (n["arch"])
+			set(r.one_of(n["arch"], "platform.arch", {"arm64"}), sc.arch);
+		else
+			r.err(n, "platform: missing required key 'arch'");
+		if (n["cpus"]) {
+			if (auto v = r.uint(n["cpus"], "platform.cpus", 1, kMaxScenarioCpus)) {
+				sc.cpus = unsigned(*v);
+				m_cpus_known = true;
+			}
+		} else {
+			r.err(n, "platform: missing required key 'cpus'");
+		}
+		if (n["clock_mhz"])
+			if (auto v = r.uint(n["clock_mhz"], "platform.clock_mhz", 1, 100000))
+				sc.clock_hz = *v * 1'000'000ull;
+		if (n["gic"]) {
+			const YAML::Node g = n["gic"];
+			if (r.map(g, "platform.gic", {"priorities", "security"})) {
+				if (g["priorities"])
+					if (auto s = r.one_of(g["priorities"], "platform.gic.priorities",
+							      {"linux-2024", "linux-pre-2024"}))
+						sc.gic_prio_2024 = *s == "linux-2024";
+				if (g["security"])
+					set(r.boolean(g["security"], "platform.gic.security"), sc.gic_security);
+			}
+		}
+		if (n["latencies"]) {
+			const YAML::Node l = n["latencies"];
+			const std::vector<std::pair<std::string, uint64_t*>> fields = {
+				{"sgi_delivery_cycles", &sc.lat.sgi_delivery_cycles},
+				{"sgi_jitter_cycles", &sc.lat.sgi_jitter_cycles},
+				{"signal_cycles", &sc.lat.signal_cycles},
+				{"take_cycles", &sc.lat.take_cycles},
+				{"exception_entry_cycles", &sc.lat.exception_entry_cycles},
+				{"wfi_wake_cycles", &sc.lat.wfi_wake_cycles},
+				{"sysreg_cycles", &sc.lat.sysreg_cycles},
+				{"dsb_cycles", &sc.lat.dsb_cycles},
+				{"mmio_cycles", &sc.lat.mmio_cycles},
+			};
+			cycle_fields(l, "platform.latencies", fields);
+		}
+	}
+
+	void cycle_fields(const YAML::Node& n, const std::string& what,
+			  const std::vector<std::pair<std::string, uint64_t*>>& fields)
+	{
+		std::vector<std::string> keys;
+		for (const auto& f : fields)
+			keys.push_back(f.first);
+		if (!r.map(n, what, keys))
+			return;
+		for (const auto& f : fields)
+			if (n[f.first])
+				set(r.uint(n[f.first], what + "." + f.first, 0, 1'000'000'000'000ull), *f.second);
+	}
+
+	void kernel(const YAML::Node& n)
+	{
+		if (!r.map(n, "kernel", {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs"}))
+			return;
+		if (n["variant"]) {
+			if (auto s = r.str(n["variant"], "kernel.variant")) {
+				m_variant = kl::make_variant(*s);
+				if (!m_variant) {
+					std::string list;
+					for (const auto& v : kl::list_variants())
+						list += (list.empty() ? "" : ", ") + v.name;
+					r.err(n["variant"], "kernel.variant: unknown variant '" + *s + "' (known: " + list + ")");
+				} else if (m_variant->arch() != sc.arch) {
+					r.err(n["variant"], "kernel.variant: '" + *s + "' is for " + m_variant->arch() +
+								    ", the platform is " + sc.arch);
+				} else {
+					sc.variant = *s;
+				}
+			}
+		} else {
+			r.err(n, "kernel: missing required key 'variant'");
+		}
+		if (n["pseudo_nmi"])
+			set(r.boolean(n["pseudo_nmi"], "kernel.pseudo_nmi"), sc.pseudo_nmi);
+		if (n["kexec_core"])
+			set(r.boolean(n["kexec_core"], "kernel.kexec_core"), sc.kexec_core);
+		if (n["hotplug_cpu"])
+			set(r.boolean(n["hotplug_cpu"], "kernel.hotplug_cpu"), sc.hotplug_cpu);
+		if (n["timeouts"]) {
+			const YAML::Node t = n["timeouts"];
+			if (r.map(t, "kernel.timeouts", {"stop_us", "nmi_us", "crash_us"})) {
+				if (t["stop_us"])
+					sc.stop_timeout = r.time(t["stop_us"], "kernel.timeouts.stop_us", kPsPerUs, kMaxTime);
+				if (t["nmi_us"])
+					sc.nmi_timeout = r.time(t["nmi_us"], "kernel.timeouts.nmi_us", kPsPerUs, kMaxTime);
+				if (t["crash_us"])
+					sc.crash_timeout = r.time(t["crash_us"], "kernel.timeouts.crash_us", kPsPerUs, kMaxTime);
+			}
+		}
+		if (n["costs"]) {
+			cycle_fields(n["costs"], "kernel.costs",
+				     {{"check_cycles", &sc.costs.check_cycles},
+				      {"store_cycles", &sc.costs.store_cycles},
+				      {"printk_cycles", &sc.costs.printk_cycles},
+				      {"irq_entry_cycles", &sc.costs.irq_entry_cycles},
+				      {"crash_save_cycles", &sc.costs.crash_save_cycles}});
+		}
+	}
+
+	void limits(const YAML::Node& n)
+	{
+		if (!r.map(n, "limits", {"max_sim_ms", "settle_us"}))
+			return;
+		if (n["max_sim_ms"])
+			set(r.time(n["max_sim_ms"], "limits.max_sim_ms", kPsPerMs, kMaxTime), sc.max_sim);
+		if (n["settle_us"])
+			set(r.time(n["settle_us"], "limits.settle_us", kPsPerUs, kPsPerS), sc.settle);
+	}
+
+	std::optional<MaskKind> mask(const YAML::Node& n, const std::string& what)
+	{
+		if (auto s = r.one_of(n, what, {"none", "daif", "pmr", "irq"}))
+			return mask_of(*s);
+		return std::nullopt;
+	}
+
+	void duration(const YAML::Node& n, const std::string& what, WorkStep& st)
+	{
+		if (n["for_us"] && n["forever"])
+			r.err(n, what + ": give either 'for_us' or 'forever', not both");
+		else if (n["for_us"])
+			set(r.time(n["for_us"], what + ".for_us", kPsPerUs, kMaxTime), st.duration);
+		else if (n["forever"]) {
+			if (auto b = r.boolean(n["forever"], what + ".forever")) {
+				st.forever = *b;
+				if (!*b)
+					r.err(n["forever"], what + ".forever: use 'for_us' for a bounded time");
+			}
+		} else
+			r.err(n, what + ": missing 'for_us' or 'forever'");
+	}
+
+	void workload(const YAML::Node& n, const std::string& what, CpuSpec& cs)
+	{
+		if (!r.seq(n, what))
+			return;
+		if (n.size() > 1000) {
+			r.err(n, what + ": more than 1000 steps");
+			return;
+		}
+		for (size_t i = 0; i < n.size(); i++) {
+			const YAML::Node s = n[i];
+			const std::string w = what + "[" + std::to_string(i) + "]";
+			if (!r.map(s, w, {"spin", "lock", "idle"}))
+				continue;
+			if (s.size() != 1) {
+				r.err(s, w + ": a step is exactly one of spin, lock, idle");
+				continue;
+			}
+			WorkStep st;
+			st.loc = Reader::loc(s);
+			if (s["spin"]) {
+				const YAML::Node b = s["spin"];
+				st.kind = WorkStep::Kind::spin;
+				if (!r.map(b, w + ".spin", {"mask", "for_us", "forever"}))
+					continue;
+				if (b["mask"])
+					set(mask(b["mask"], w + ".spin.mask"), st.mask);
+				duration(b, w + ".spin", st);
+			} else if (s["idle"]) {
+				const YAML::Node b = s["idle"];
+				st.kind = WorkStep::Kind::idle;
+				if (!r.map(b, w + ".idle", {"for_us", "forever"}))
+					continue;
+				duration(b, w + ".idle", st);
+			} else {
+				const YAML::Node b = s["lock"];
+				st.kind = WorkStep::Kind::lock;
+				st.mask = MaskKind::irq;
+				if (!r.map(b, w + ".lock", {"name", "mask", "hold_us", "gap_us", "repeat", "forever"}))
+					continue;
+				if (b["name"])
+					set(r.str(b["name"], w + ".lock.name"), st.lock);
+				else
+					r.err(b, w + ".lock: missing required key 'name'");
+				if (b["mask"])
+					set(mask(b["mask"], w + ".lock.mask"), st.mask);
+				if (b["hold_us"])
+					set(r.time(b["hold_us"], w + ".lock.hold_us", kPsPerUs, kMaxTime), st.hold);
+				else
+					r.err(b, w + ".lock: missing required key 'hold_us'");
+				if (b["gap_us"])
+					set(r.time(b["gap_us"], w + ".lock.gap_us", kPsPerUs, kMaxTime), st.gap);
+				if (b["repeat"] && b["forever"])
+					r.err(b, w + ".lock: give either 'repeat' or 'forever', not both");
+				if (b["repeat"])
+					set(r.uint(b["repeat"], w + ".lock.repeat", 1, 1'000'000'000), st.repeat);
+				if (b["forever"])
+					set(r.boolean(b["forever"], w + ".lock.forever"), st.repeat_forever);
+			}
+			cs.workload.push_back(st);
+		}
+	}
+
+	void cpus(const YAML::Node& n)
+	{
+		if (!r.seq(n, "cpus"))
+			return;
+		std::set<unsigned> seen;
+		for (size_t i = 0; i < n.size(); i++) {
+			const YAML::Node c = n[i];
+			const std::string w = "cpus[" + std::to_string(i) + "]";
+			if (!r.map(c, w, {"cpu", "offline", "boot_at_us", "online_at_us", "workload"}))
+				continue;
+			CpuSpec cs;
+			cs.loc = Reader::loc(c);
+			if (!c["cpu"]) {
+				r.err(c, w + ": missing required key 'cpu'");
+				continue;
+			}
+			auto idx = cpu_index(c["cpu"], w + ".cpu");
+			if (!idx)
+				continue;
+			cs.cpu = *idx;
+			if (!seen.insert(cs.cpu).second)
+				r.err(c["cpu"], w + ": CPU " + std::to_string(cs.cpu) + " is described twice");
+			if (c["offline"])
+				set(r.boolean(c["offline"], w + ".offline"), cs.offline);
+			if (c["boot_at_us"])
+				cs.boot_at = r.time(c["boot_at_us"], w + ".boot_at_us", kPsPerUs, kMaxTime);
+			if (c["online_at_us"])
+				cs.online_at = r.time(c["online_at_us"], w + ".online_at_us", kPsPerUs, kMaxTime);
+			if (cs.offline && (cs.boot_at || cs.online_at))
+				r.err(c, w + ": an offline CPU has no boot_at_us/online_at_us");
+			if (cs.boot_at && !cs.online_at)
+				r.err(c, w + ": boot_at_us needs online_at_us");
+			if (cs.boot_at && cs.online_at && *cs.boot_at > *cs.online_at)
+				r.err(c, w + ": boot_at_us is after online_at_us");
+			if (c["workload"])
+				workload(c["workload"], w + ".workload", cs);
+			sc.cpu_specs.push_back(cs);
+		}
+	}
+
+	void faults(const YAML::Node& n)
+	{
+		if (!r.seq(n, "faults"))
+			return;
+		if (n.size() > 10000) {
+			r.err(n, "faults: more than 10000 entries");
+			return;
+		}
+		for (size_t i = 0; i < n.size(); i++) {
+			const YAML::Node f = n[i];
+			const std::string w = "faults[" + std::to_string(i) + "]";
+			if (!r.map(f, w, {"kind", "cpu", "ipi", "from_cpu", "count", "delay_us", "delay_cycles", "at_us",
+					  "from_us", "until_us"}))
+				continue;
+			FaultSpec fs;
+			fs.loc = Reader::loc(f);
+			if (!f["kind"]) {
+				r.err(f, w + ": missing required key 'kind'");
+				continue;
+			}
+			auto kind = r.one_of(f["kind"], w + ".kind", {"drop_ipi", "delay_ipi", "delay_irq", "pend_ipi"});
+			if (!kind)
+				continue;
+			fs.kind = *kind == "drop_ipi"    ? FaultSpec::Kind::drop_ipi
+				  : *kind == "delay_ipi" ? FaultSpec::Kind::delay_ipi
+				  : *kind == "delay_irq" ? FaultSpec::Kind::delay_irq
+							 : FaultSpec::Kind::pend_ipi;
+			if (f["cpu"]) {
+				if (auto c = cpu_index(f["cpu"], w + ".cpu"))
+					fs.cpu = *c;
+			} else {
+				r.err(f, w + ": missing required key 'cpu'");
+			}
+			if (f["ipi"]) {
+				if (auto s = r.str(f["ipi"], w + ".ipi")) {
+					fs.ipi = *s;
+					if (m_variant) {
+						auto ipis = m_variant->ipi_names();
+						auto it = std::find(ipis.begin(), ipis.end(), *s);
+						if (it == ipis.end()) {
+							std::string list;
+							for (const auto& x : ipis)
+								list += (list.empty() ? "" : ", ") + x;
+							r.err(f["ipi"], w + ".ipi: " + m_variant->name() + " has no IPI '" + *s +
+										"' (it has: " + list + ")");
+						} else {
+							fs.sgi = unsigned(it - ipis.begin());
+						}
+					}
+				}
+			} else {
+				r.err(f, w + ": missing required key 'ipi'");
+			}
+			if (f["from_cpu"])
+				fs.from_cpu = cpu_index(f["from_cpu"], w + ".from_cpu");
+			if (f["count"])
+				set(r.uint(f["count"], w + ".count", 1, 1'000'000'000), fs.count);
+			const bool delays = fs.kind == FaultSpec::Kind::delay_ipi || fs.kind == FaultSpec::Kind::delay_irq;
+			if (f["delay_us"] && f["delay_cycles"])
+				r.err(f, w + ": give either 'delay_us' or 'delay_cycles', not both");
+			if ((f["delay_us"] || f["delay_cycles"]) && !delays)
+				r.err(f["delay_us"] ? f["delay_us"] : f["delay_cycles"], w + ": only delay_ipi and delay_irq take a delay");
+			if (f["delay_us"])
+				set(r.time(f["delay_us"], w + ".delay_us", kPsPerUs, kMaxTime), fs.delay);
+			if (f["delay_cycles"])
+				if (auto c = r.uint(f["delay_cycles"], w + ".delay_cycles", 0, 1'000'000'000'000ull))
+					fs.delay = Clock(sc.clock_hz).cycles(*c);
+			if (delays && !f["delay_us"] && !f["delay_cycles"])
+				r.err(f, w + ": " + *kind + " needs 'delay_us' or 'delay_cycles'");
+			if (f["at_us"]) {
+				if (fs.kind != FaultSpec::Kind::pend_ipi)
+					r.err(f["at_us"], w + ": only pend_ipi takes 'at_us' (use from_us/until_us for a window)");
+				set(r.time(f["at_us"], w + ".at_us", kPsPerUs, kMaxTime), fs.at);
+			} else if (fs.kind == FaultSpec::Kind::pend_ipi) {
+				r.err(f, w + ": pend_ipi needs 'at_us'");
+			}
+			if (f["from_us"])
+				set(r.time(f["from_us"], w + ".from_us", kPsPerUs, kMaxTime), fs.from);
+			if (f["until_us"])
+				fs.until = r.time(f["until_us"], w + ".until_us", kPsPerUs, kMaxTime);
+			sc.faults.push_back(fs);
+		}
+	}
+
+	void triggers(const YAML::Node& n)
+	{
+		if (!r.seq(n, "triggers"))
+			return;
+		if (n.size() == 0 || n.size() > 64) {
+			r.err(n, "triggers: give between 1 and 64 triggers");
+			return;
+		}
+		for (size_t i = 0; i < n.size(); i++) {
+			const YAML::Node t = n[i];
+			const std::string w = "triggers[" + std::to_string(i) + "]";
+			if (!r.map(t, w, {"event", "cpu", "at_us", "message", "after_stop"}))
+				continue;
+			TriggerSpec ts;
+			ts.loc = Reader::loc(t);
+			ts.message = "stopsim injected panic";
+			if (t["event"]) {
+				if (auto e = r.one_of(t["event"], w + ".event", {"panic", "reboot", "kdump"}))
+					ts.event = *e == "panic" ? TriggerSpec::Event::panic
+						   : *e == "reboot" ? TriggerSpec::Event::reboot
+								    : TriggerSpec::Event::kdump;
+			} else {
+				r.err(t, w + ": missing required key 'event'");
+			}
+			if (t["cpu"]) {
+				if (auto c = cpu_index(t["cpu"], w + ".cpu"))
+					ts.cpu = *c;
+			} else {
+				r.err(t, w + ": missing required key 'cpu'");
+			}
+			if (t["at_us"])
+				set(r.time(t["at_us"], w + ".at_us", kPsPerUs, kMaxTime), ts.at);
+			else
+				r.err(t, w + ": missing required key 'at_us'");
+			if (t["message"])
+				set(r.str(t["message"], w + ".message"), ts.message);
+			if (t["after_stop"]) {
+				const YAML::Node a = t["after_stop"];
+				if (r.seq(a, w + ".after_stop")) {
+					for (size_t j = 0; j < a.size(); j++) {
+						const std::string aw = w + ".after_stop[" + std::to_string(j) + "]";
+						if (!r.map(a[j], aw, {"lock", "hold_us", "bust_after_us"}))
+							continue;
+						AfterStopAction act;
+						act.loc = Reader::loc(a[j]);
+						if (a[j]["lock"])
+							set(r.str(a[j]["lock"], aw + ".lock"), act.lock);
+						else
+							r.err(a[j], aw + ": missing required key 'lock'");
+						if (a[j]["hold_us"])
+							set(r.time(a[j]["hold_us"], aw + ".hold_us", kPsPerUs, kMaxTime), act.hold);
+						if (a[j]["bust_after_us"])
+							act.bust_after = r.time(a[j]["bust_after_us"], aw + ".bust_after_us", kPsPerUs, kMaxTime);
+						ts.after_stop.push_back(act);
+					}
+				}
+			}
+			sc.triggers.push_back(ts);
+		}
+	}
+
+	std::optional<LogExpect> log_expect(const YAML::Node& n, const std::string& w)
+	{
+		LogExpect le;
+		le.loc = Reader::loc(n);
+		if (n.IsScalar()) {
+			if (auto s = r.str(n, w))
+				le.text = *s;
+			return le;
+		}
+		if (!r.map(n, w, {"text", "cpu", "after_us", "before_us"}))
+			return std::nullopt;
+		if (n["text"])
+			set(r.str(n["text"], w + ".text"), le.text);
+		else
+			r.err(n, w + ": missing required key 'text'");
+		if (n["cpu"])
+			le.cpu = cpu_index(n["cpu"], w + ".cpu");
+		if (n["after_us"])
+			le.after = r.time(n["after_us"], w + ".after_us", kPsPerUs, kMaxTime);
+		if (n["before_us"])
+			le.before = r.time(n["before_us"], w + ".before_us", kPsPerUs, kMaxTime);
+		return le;
+	}
+
+	template <class F> void per_cpu(const YAML::Node& n, const std::string& w, F&& f)
+	{
+		if (!r.map(n, w, all_cpu_keys(n)))
+			return;
+		for (const auto& kv : n) {
+			auto c = cpu_index(kv.first, w + " key");
+			if (c)
+				f(*c, kv.second, w + "." + std::to_string(*c));
+		}
+	}
+	static std::vector<std::string> all_cpu_keys(const YAML::Node& n)
+	{
+		std::vector<std::string> k;
+		if (n.IsMap())
+			for (const auto& kv : n)
+				if (kv.first.IsScalar())
+					k.push_back(kv.first.Scalar());
+		return k;
+	}
+
+	void expect(const YAML::Node& n)
+	{
+		Expectations& e = sc.expect;
+		e.loc = Reader::loc(n);
+		if (!r.map(n, "expect",
+			   {"outcome", "stopped_by", "crash_regs", "crash_regs_from", "final", "cpus_left_online", "log",
+			    "no_log", "stop_duration_us", "invariants", "rungs"}))
+			return;
+		e.any = n.size() > 0;
+		if (n["outcome"])
+			e.outcome = r.one_of(n["outcome"], "expect.outcome", names(kOutcomes, std::size(kOutcomes)));
+		if (n["stopped_by"])
+			per_cpu(n["stopped_by"], "expect.stopped_by", [&](unsigned c, const YAML::Node& v, const std::string& w) {
+				if (v.IsNull() || (v.IsScalar() && v.Scalar() == "null")) {
+					e.stopped_by[c] = std::nullopt;
+					return;
+				}
+				if (auto s = r.one_of(v, w, names(kStoppedBy, std::size(kStoppedBy))))
+					e.stopped_by[c] = *s;
+			});
+		if (n["crash_regs"])
+			per_cpu(n["crash_regs"], "expect.crash_regs", [&](unsigned c, const YAML::Node& v, const std::string& w) {
+				if (auto b = r.boolean(v, w))
+					e.crash_regs[c] = *b;
+			});
+		if (n["crash_regs_from"])
+			per_cpu(n["crash_regs_from"], "expect.crash_regs_from",
+				[&](unsigned c, const YAML::Node& v, const std::string& w) {
+					if (auto s = r.one_of(v, w, {"task", "irq", "nmi", "sdei"}))
+						e.crash_regs_from[c] = *s;
+				});
+		if (n["final"])
+			per_cpu(n["final"], "expect.final", [&](unsigned c, const YAML::Node& v, const std::string& w) {
+				if (auto s = r.one_of(v, w, names(kFinals, std::size(kFinals))))
+					e.final_state[c] = *s;
+			});
+		if (n["cpus_left_online"]) {
+			const YAML::Node l = n["cpus_left_online"];
+			if (r.seq(l, "expect.cpus_left_online")) {
+				std::vector<unsigned> v;
+				for (size_t i = 0; i < l.size(); i++)
+					if (auto c = cpu_index(l[i], "expect.cpus_left_online[" + std::to_string(i) + "]"))
+						v.push_back(*c);
+				std::sort(v.begin(), v.end());
+				e.cpus_left_online = v;
+			}
+		}
+		for (const char* key : {"log", "no_log"}) {
+			if (!n[key])
+				continue;
+			const YAML::Node l = n[key];
+			if (!r.seq(l, std::string("expect.") + key))
+				continue;
+			for (size_t i = 0; i < l.size(); i++)
+				if (auto le = log_expect(l[i], std::string("expect.") + key + "[" + std::to_string(i) + "]"))
+					(std::string(key) == "log" ? e.log_present : e.log_absent).push_back(*le);
+		}
+		if (n["stop_duration_us"]) {
+			const YAML::Node d = n["stop_duration_us"];
+			if (r.map(d, "expect.stop_duration_us", {"min", "max"})) {
+				if (d["min"])
+					e.stop_min = r.time(d["min"], "expect.stop_duration_us.min", kPsPerUs, kMaxTime);
+				if (d["max"])
+					e.stop_max = r.time(d["max"], "expect.stop_duration_us.max", kPsPerUs, kMaxTime);
+			}
+		}
+		if (n["invariants"]) {
+			const YAML::Node iv = n["invariants"];
+			if (r.map(iv, "expect.invariants", names(kInvariants, std::size(kInvariants))))
+				for (const auto& kv : iv)
+					if (auto b = r.boolean(kv.second, "expect.invariants." + kv.first.Scalar()))
+						e.invariants[kv.first.Scalar()] = *b;
+		}
+		if (n["rungs"]) {
+			const YAML::Node l = n["rungs"];
+			if (r.seq(l, "expect.rungs")) {
+				for (size_t i = 0; i < l.size(); i++) {
+					const std::string w = "expect.rungs[" + std::to_string(i) + "]";
+					if (!r.map(l[i], w, {"name", "timed_out", "sent"}))
+						continue;
+					RungExpect re;
+					re.loc = Reader::loc(l[i]);
+					if (l[i]["name"])
+						set(r.one_of(l[i]["name"], w + ".name", {"irq", "pseudo_nmi", "nmi", "sdei", "sse"}), re.name);
+					else
+						r.err(l[i], w + ": missing required key 'name'");
+					if (l[i]["timed_out"])
+						re.timed_out = r.boolean(l[i]["timed_out"], w + ".timed_out");
+					if (l[i]["sent"])
+						re.sent = r.boolean(l[i]["sent"], w + ".sent");
+					e.rungs.push_back(re);
+				}
+			}
+		}
+	}
+
+	Reader r;
+	Scenario sc;
+	bool m_cpus_known = false;
+	std::unique_ptr<kl::StopVariant> m_variant;
+};
+
+} // namespace
+
+std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
+					   std::vector<ScenarioError>& errors)
+{
+	if (text.size() > kMaxFileBytes) {
+		errors.push_back({file, {1, 1}, "scenario file larger than 1 MiB"});
+		return std::nullopt;
+	}
+	YAML::Node root;
+	try {
+		root = YAML::Load(text);
+	} catch (const YAML::Exception& ex) {
+		errors.push_back({file, {ex.mark.line + 1, ex.mark.column + 1}, ex.msg});
+		return std::nullopt;
+	}
+	if (!root.IsDefined() || root.IsNull()) {
+		errors.push_back({file, {1, 1}, "scenario is empty"});
+		return std::nullopt;
+	}
+	try {
+		Loader l(file, errors);
+		return l.load(root);
+	} catch (const YAML::Exception& ex) {
+		errors.push_back({file, {ex.mark.line + 1, ex.mark.column + 1}, ex.msg});
+		return std::nullopt;
+	}
+}
+
+std::optional<Scenario> load_scenario(const std::string& path, std::vector<ScenarioError>& errors)
+{
+	std::ifstream in(path, std::ios::binary);
+	if (!in) {
+		errors.push_back({path, {0, 0}, "cannot open file"});
+		return std::nullopt;
+	}
+	std::string text;
+	char buf[65536];
+	while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+		text.append(buf, size_t(in.gcount()));
+		if (text.size() > kMaxFileBytes)
+			break;
+	}
+	return load_scenario_text(text, path, errors);
+}
+
+} // namespace stopsim

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// A scenario: platform, kernel, per-CPU workloads, faults, triggers and expectations, as loaded
+// from a strict YAML file. Plain C++ (no SystemC): the loader is unit-tested directly.
+#pragma once
+#include "models/common/clock.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stopsim {
+
+constexpr unsigned kMaxScenarioCpus = 4096;
+
+/// A place in the scenario file (1-based), for messages.
+struct Loc {
+	int line = 0;
+	int col = 0;
+};
+
+struct ScenarioError {
+	std::string file;
+	Loc loc;
+	std::string message;
+	std::string format() const;
+};
+
+/// How a workload masks interrupts.
+enum class MaskKind { none, daif, pmr, irq };
+
+struct WorkStep {
+	enum class Kind { spin, lock, idle } kind = Kind::spin;
+	MaskKind mask = MaskKind::none;
+	bool forever = false;
+	Ps duration = 0;          ///< spin / idle length
+	std::string lock;         ///< lock name
+	Ps hold = 0;              ///< lock hold time per round
+	Ps gap = 0;               ///< unmasked time between rounds
+	uint64_t repeat = 1;      ///< rounds (lock)
+	bool repeat_forever = false;
+	Loc loc;
+};
+
+struct CpuSpec {
+	unsigned cpu = 0;
+	bool offline = false;          ///< powered off for the whole run
+	std::optional<Ps> boot_at;     ///< starts secondary_start_kernel
+	std::optional<Ps> online_at;   ///< marks itself online
+	std::vector<WorkStep> workload;
+	Loc loc;
+};
+
+struct FaultSpec {
+	enum class Kind { drop_ipi, delay_ipi, delay_irq, pend_ipi } kind = Kind::drop_ipi;
+	unsigned cpu = 0;                  ///< target CPU
+	std::optional<unsigned> from_cpu;  ///< only SGIs from this sender
+	std::string ipi;                   ///< IPI name of the variant (e.g. IPI_CPU_STOP)
+	unsigned sgi = 0;                  ///< resolved SGI number
+	uint64_t count = 0;                ///< 0: every match
+	Ps delay = 0;                      ///< delay_ipi / delay_irq
+	Ps at = 0;                         ///< pend_ipi: when it becomes pending
+	Ps from = 0;                       ///< matches only from this time...
+	std::optional<Ps> until;           ///< ...until this time
+	Loc loc;
+};
+
+struct AfterStopAction {
+	std::string lock;
+	Ps hold = 0;
+	std::optional<Ps> bust_after;
+	Loc loc;
+};
+
+struct TriggerSpec {
+	enum class Event { panic, reboot, kdump } event = Event::panic;
+	unsigned cpu = 0;
+	Ps at = 0;
+	std::string message;
+	std::vector<AfterStopAction> after_stop;
+	Loc loc;
+};
+const char* trigger_event_name(TriggerSpec::Event e);
+
+struct LogExpect {
+	std::string text;
+	std::optional<unsigned> cpu;
+	std::optional<Ps> after, before;
+	Loc loc;
+};
+
+struct RungExpect {
+	std::string name;
+	std::optional<bool> timed_out;
+	std::optional<bool> sent;   ///< false: this rung must not run
+	Loc loc;
+};
+
+struct Expectations {
+	std::optional<std::string> outcome;
+	std::map<unsigned, std::optional<std::string>> stopped_by; ///< nullopt = null (not stopped by a rung)
+	std::map<unsigned, bool> crash_regs;
+	std::map<unsigned, std::string> crash_regs_from;
+	std::map<unsigned, std::string> final_state;
+	std::optional<std::vector<unsigned>> cpus_left_online;
+	std::vector<LogExpect> log_present;
+	std::vector<LogExpect> log_absent;
+	std::optional<Ps> stop_min, stop_max;          ///< stop duration bounds
+	std::map<std::string, bool> invariants;
+	std::vector<RungExpect> rungs;
+	bool any = false;
+	Loc loc;
+};
+
+/// Model latencies, all in cycles of the platform clock (hardware-models.md section 6).
+struct Latencies {
+	uint64_t sgi_delivery_cycles = 150;
+	uint64_t sgi_jitter_cycles = 0;
+	uint64_t signal_cycles = 50;
+	uint64_t take_cycles = 30;
+	uint64_t exception_entry_cycles = 20;
+	uint64_t wfi_wake_cycles = 100;
+	uint64_t sysreg_cycles = 20;
+	uint64_t dsb_cycles = 30;
+	uint64_t mmio_cycles = 25;
+};
+
+/// Modelled cost of kernel work, in cycles.
+struct KernelCosts {
+	uint64_t check_cycles = 4;        ///< one evaluation of a poll-loop condition (an L1 hit, compare, branch)
+	uint64_t store_cycles = 20;       ///< a store or atomic to shared memory
+	uint64_t printk_cycles = 5000;    ///< one console line
+	uint64_t irq_entry_cycles = 400;  ///< vector -> handler body (row 4)
+	uint64_t crash_save_cycles = 2000;///< crash_save_cpu()
+};
+
+struct Scenario {
+	std::string file;
+	std::string name;
+	std::string description;
+	uint64_t seed = 1;
+	// platform
+	std::string arch = "arm64";
+	unsigned cpus = 1;
+	uint64_t clock_hz = 2'500'000'000ull;
+	Latencies lat;
+	bool gic_prio_2024 = true;
+	bool gic_security = true;   ///< GICD_CTLR.DS = 0 (two security states)
+	// kernel
+	std::string variant;
+	bool pseudo_nmi = false;
+	bool kexec_core = true;
+	bool hotplug_cpu = true;
+	std::optional<Ps> stop_timeout, nmi_timeout, crash_timeout;
+	KernelCosts costs;
+	// the run
+	std::vector<CpuSpec> cpu_specs;
+	std::vector<FaultSpec> faults;
+	std::vector<TriggerSpec> triggers;
+	Expectations expect;
+	Ps max_sim = 20 * kPsPerS;
+	Ps settle = 100 * kPsPerUs;
+};
+
+/// Load and validate. On failure, `errors` holds every problem found (file:line:col).
+std::optional<Scenario> load_scenario(const std::string& path, std::vector<ScenarioError>& errors);
+/// Same, from text (the file name is used in messages).
+std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
+					   std::vector<ScenarioError>& errors);
+
+} // namespace stopsim

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: Apache-2.0
+// The architecture-independent half of the kernel shim, implemented on the PE framework:
+// time, shared memory with store notification, printk, context bookkeeping, tracepoints.
+#pragma once
+#include "sim/sim_state.hpp"
+
+namespace stopsim {
+
+/// Everything the engine needs from a CPU's shim regardless of its architecture.
+class ShimCommon {
+public:
+	virtual ~ShimCommon() = default;
+	virtual kl::Shim& kernel() = 0;
+	/// While set, nothing costs simulated time (the boot before the scenario's t=0 work).
+	void set_untimed(bool on) { m_untimed = on; }
+	bool untimed() const { return m_untimed; }
+
+protected:
+	bool m_untimed = false;
+};
+
+/// The generic Shim methods for an architecture interface `Iface` (kl::arm64::Arm64Shim, ...).
+template <class Iface> class ShimBase : public Iface, public ShimCommon {
+public:
+	ShimBase(Sim& sim, CpuRt& cpu) : m_sim(sim), m_cpu(cpu), m_pe(*cpu.pe) {}
+
+	kl::Shim& kernel() override { return *this; }
+
+	unsigned smp_processor_id() const override { return m_cpu.id; }
+	unsigned nr_cpu_ids() const override { return m_sim.sc.cpus; }
+	const kl::KernelConfig& config() const override { return m_sim.kcfg; }
+	kl::KernelState& ks() override { return m_sim.ks; }
+
+	void printk(kl::Level level, const std::string& text) override
+	{
+		m_sim.log(int(m_cpu.id), kl::level_name(level), text);
+		spend(m_sim.sc.costs.printk_cycles);
+	}
+
+	void udelay(uint64_t us) override { spend(m_pe.clock().cycles_for(us * kPsPerUs)); }
+	void mdelay(uint64_t ms) override { spend(m_pe.clock().cycles_for(ms * kPsPerMs)); }
+
+	bool spin_poll(const std::function<bool()>& pending, uint64_t budget, uint64_t unit_us) override
+	{
+		const uint64_t delay_cycles = m_pe.clock().cycles_for(unit_us * kPsPerUs);
+		const uint64_t check_cycles = m_sim.sc.costs.check_cycles;
+		const Ps U = m_pe.clock().cycles(delay_cycles);
+		const Ps P = U + m_pe.clock().cycles(check_cycles);
+		uint64_t remaining = budget;
+		for (;;) {
+			if (!m_untimed)
+				m_pe.boundary();
+			const bool still = pending();
+			spend_no_boundary(check_cycles);
+			if (!still)
+				return true;
+			if (remaining == 0)
+				return false;
+			if (m_untimed)
+				return false;
+			/*
+			 * Nothing the condition reads can change until some store or interrupt: skip
+			 * ahead to the next check after such an event, or to the last check. Check j
+			 * (1-based from here) is evaluated at s + U + (j-1)P, exactly as the loop would.
+			 */
+			const Ps s = now_ps();
+			const Ps last = s + U + (remaining - 1) * P;
+			m_pe.sleep_until(last, &m_sim.mem_changed);
+			const Ps t = now_ps();
+			uint64_t j = remaining;
+			if (t < last) {
+				const Ps past = t > s + U ? t - s - U : 0;
+				j = 1 + (past + P - 1) / P;
+				if (j > remaining)
+					j = remaining;
+			}
+			const Ps at = s + U + (j - 1) * P;
+			if (at > t)
+				sc_core::wait(ps_time(at - t));
+			remaining -= j;
+		}
+	}
+
+	void cost(const char* what) override
+	{
+		const std::string w = what;
+		if (w == "irq_entry")
+			spend(m_sim.sc.costs.irq_entry_cycles);
+		else
+			spend(m_sim.sc.costs.store_cycles);
+	}
+
+	void set_cpu_online(unsigned cpu, bool online) override
+	{
+		kl::KernelState& k = m_sim.ks;
+		if (k.cpu_online_mask.test(cpu) != online) {
+			if (online) {
+				k.cpu_online_mask.set(cpu);
+				k.num_online++;
+				m_sim.cpus[cpu].ever_online = true;
+			} else {
+				k.cpu_online_mask.clear(cpu);
+				k.num_online--;
+			}
+			if (m_sim.collect_trace)
+				m_sim.trace('i', int(m_cpu.id), online ? "set_cpu_online(true)" : "set_cpu_online(false)", "kernel",
+					    {{"cpu", std::to_string(cpu)}});
+		}
+		m_sim.notify_store();
+		spend(m_sim.sc.costs.store_cycles);
+	}
+
+	void store(const char*, const std::function<void()>& write) override
+	{
+		write();
+		m_sim.notify_store();
+		spend(m_sim.sc.costs.store_cycles);
+	}
+	void smp_mb() override { spend(m_sim.sc.lat.dsb_cycles); }
+	void smp_rmb() override { spend(m_sim.sc.lat.dsb_cycles); }
+	void smp_wmb() override { spend(m_sim.sc.lat.dsb_cycles); }
+
+	void irq_enter() override { set_ctx(kl::Ctx::irq); }
+	void irq_exit() override {}
+	void nmi_enter() override { set_ctx(kl::Ctx::nmi); }
+	void nmi_exit() override {}
+
+	kl::Regs get_irq_regs() override
+	{
+		if (m_cpu.frames.empty())
+			return kl::Regs{false, kl::Ctx::task, m_cpu.activity};
+		return m_cpu.frames.back().regs;
+	}
+
+	void crash_save_cpu(const kl::Regs& regs, unsigned cpu) override
+	{
+		CpuRt& c = m_sim.cpus[cpu];
+		c.crash_saved = true;
+		c.crash_from = kl::ctx_name(regs.taken_as);
+		if (m_sim.collect_trace)
+			m_sim.trace('i', int(m_cpu.id), "crash_save_cpu", "kernel", {{"from", c.crash_from}, {"where", regs.where}});
+		spend(m_sim.sc.costs.crash_save_cycles);
+	}
+
+	void do_machine_end(kl::MachineEnd how) override
+	{
+		const char* h = how == kl::MachineEnd::kexec ? "kexec" : how == kl::MachineEnd::restart ? "restart" : "panic_halt";
+		m_cpu.state = CpuState::ended;
+		m_sim.set_activity(m_cpu, h);
+		m_sim.machine_end(m_cpu.id, h);
+		for (;;)
+			sc_core::wait(m_sim.never);
+	}
+
+	void trace_stop_begin(const char* fn) override
+	{
+		if (m_cpu.stop_depth++ == 0) {
+			m_stop_begin = now_ps();
+			if (m_sim.collect_trace)
+				m_sim.trace('B', int(m_cpu.id), fn, "stop");
+		}
+	}
+	void trace_stop_end() override
+	{
+		if (m_cpu.stop_depth && --m_cpu.stop_depth == 0) {
+			m_stop_end = now_ps();
+			if (m_sim.collect_trace)
+				m_sim.trace('E', int(m_cpu.id), "", "stop");
+		}
+	}
+	void trace_rung_begin(const char* rung, const kl::CpuMask& targets) override
+	{
+		RungRecord r;
+		r.cpu = m_cpu.id;
+		r.name = rung;
+		targets.for_each([&](unsigned c) { r.targets.push_back(c); });
+		r.sent = now_ps();
+		m_open_rung = m_sim.res.rungs.size();
+		m_sim.res.rungs.push_back(r);
+		if (m_sim.collect_trace)
+			m_sim.trace('B', int(m_cpu.id), std::string("rung ") + rung, "rung", {{"targets", targets.to_range_list()}});
+	}
+	void trace_rung_end(bool timed_out) override
+	{
+		if (m_open_rung < m_sim.res.rungs.size()) {
+			m_sim.res.rungs[m_open_rung].ended = now_ps();
+			m_sim.res.rungs[m_open_rung].timed_out = timed_out;
+			if (m_sim.collect_trace)
+				m_sim.trace('E', int(m_cpu.id), "", "rung", {{"timed_out", timed_out ? "true" : "false"}});
+		}
+		m_open_rung = SIZE_MAX;
+	}
+	void trace_stop_handler(const char* fn) override
+	{
+		if (m_cpu.frames.empty())
+			return; /* a self-stop from task context */
+		Frame& f = m_cpu.frames.back();
+		if (f.ctx == kl::Ctx::nmi || f.ctx == kl::Ctx::sdei) {
+			for (size_t i = 0; i + 1 < m_cpu.frames.size(); i++) {
+				if (m_cpu.frames[i].stop_handler) {
+					m_sim.violations.push_back(
+						{"no_nmi_nested_in_stop_handler", false,
+						 "CPU " + std::to_string(m_cpu.id) + ": " + fn + " entered from " +
+							 kl::ctx_name(f.ctx) + " inside " + m_cpu.frames[i].stop_handler + " (" +
+							 kl::ctx_name(m_cpu.frames[i].ctx) + ")"});
+					break;
+				}
+			}
+		}
+		f.stop_handler = fn;
+		if (m_sim.collect_trace)
+			m_sim.trace('i', int(m_cpu.id), fn, "kernel", {{"ctx", kl::ctx_name(f.ctx)}});
+	}
+
+	std::optional<Ps> stop_begin() const { return m_stop_begin; }
+	std::optional<Ps> stop_end() const { return m_stop_end; }
+
+protected:
+	void set_ctx(kl::Ctx c)
+	{
+		if (!m_cpu.frames.empty()) {
+			m_cpu.frames.back().ctx = c;
+			m_cpu.frames.back().regs.taken_as = c;
+		}
+	}
+	/// Spend cycles and reach a boundary (interrupts may be taken), unless booting untimed.
+	void spend(uint64_t cycles)
+	{
+		if (m_untimed)
+			return;
+		m_pe.step(cycles);
+	}
+	void spend_no_boundary(uint64_t cycles)
+	{
+		if (!m_untimed)
+			m_pe.advance(cycles);
+	}
+	/// Park bookkeeping: the CPU reached its final state.
+	void mark_stopped(CpuState st)
+	{
+		if (m_sim.cpu_stopped(m_cpu))
+			return;
+		m_cpu.state = st;
+		m_cpu.stopped_at = now_ps();
+		if (!m_cpu.frames.empty()) {
+			const kl::Ctx c = m_cpu.frames.back().ctx;
+			m_cpu.stopped_by = c == kl::Ctx::irq ? "irq" : c == kl::Ctx::nmi ? nmi_name() : "sdei";
+		}
+		m_sim.set_activity(m_cpu, st == CpuState::off ? "off (CPU_OFF)" : "parked");
+		m_sim.notify_store();
+	}
+	/// What an NMI is called on this architecture in reports (arm64: pseudo_nmi).
+	virtual const char* nmi_name() const = 0;
+
+	Sim& m_sim;
+	CpuRt& m_cpu;
+	cpu::PeBase& m_pe;
+	size_t m_open_rung = SIZE_MAX;
+	std::optional<Ps> m_stop_begin, m_stop_end;
+};
+
+} // namespace stopsim

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/workload.hpp"
+#include "kl/panic.hpp"
+#include "sim/shim_common.hpp"
+#include "sim/units.hpp"
+
+#include <algorithm>
+
+namespace stopsim {
+
+namespace {
+
+class Runner {
+public:
+	Runner(Sim& sim, CpuRt& c, WorkloadArch& arch) : m_sim(sim), m_c(c), m_arch(arch), m_pe(*c.pe) {}
+
+	void run(const sc_core::sc_event& booted, const bool& is_booted)
+	{
+		if (!is_booted)
+			sc_core::wait(booted);
+		const CpuSpec* spec = m_c.spec;
+		if (spec && spec->offline) {
+			m_c.state = CpuState::offline;
+			m_sim.set_activity(m_c, "powered off");
+			for (;;)
+				sc_core::wait(m_sim.never);
+		}
+		if (spec && spec->online_at) {
+			m_c.state = CpuState::offline;
+			m_sim.set_activity(m_c, "powered off");
+			const Ps boot_at = spec->boot_at ? *spec->boot_at : *spec->online_at;
+			m_pe.sleep_until(boot_at, &m_sim.never);
+			while (now_ps() < boot_at)
+				sc_core::wait(ps_time(boot_at - now_ps()));
+			m_c.state = CpuState::booting;
+			m_sim.set_activity(m_c, "secondary_start_kernel (not yet online)");
+			m_arch.secondary_boot(m_c);
+			task_wait(*spec->online_at);
+			m_arch.secondary_online(m_c);
+			m_c.state = CpuState::running;
+		}
+		if (spec)
+			for (const WorkStep& st : spec->workload)
+				step(st);
+		idle(cpu::kForever);
+	}
+
+private:
+	Ps next_trigger_at() const
+	{
+		if (m_c.next_trigger < m_c.triggers.size())
+			return m_sim.sc.triggers[m_c.triggers[m_c.next_trigger]].at;
+		return cpu::kForever;
+	}
+
+	/// At a task-level boundary: run the trigger that is due, if any (never returns).
+	void maybe_trigger()
+	{
+		if (!m_c.frames.empty() || m_c.next_trigger >= m_c.triggers.size())
+			return;
+		const size_t idx = m_c.triggers[m_c.next_trigger];
+		const TriggerSpec& t = m_sim.sc.triggers[idx];
+		if (t.at > now_ps())
+			return;
+		m_c.next_trigger++;
+		m_sim.res.triggers[idx].fired = true;
+		fire(t);
+	}
+
+	[[noreturn]] void fire(const TriggerSpec& t)
+	{
+		kl::Shim& k = m_c.shim->kernel();
+		kl::PanicHooks hooks;
+		hooks.after_stop = [this, &t] { after_stop(t); };
+		m_sim.set_activity(m_c, trigger_event_name(t.event));
+		if (m_sim.collect_trace)
+			m_sim.trace('i', int(m_c.id), std::string("trigger: ") + trigger_event_name(t.event), "trigger");
+		switch (t.event) {
+		case TriggerSpec::Event::panic:
+			kl::panic(k, *m_sim.variant, t.message, false, hooks);
+		case TriggerSpec::Event::kdump:
+			m_sim.kdump_ran = true;
+			kl::panic(k, *m_sim.variant, t.message, true, hooks);
+		case TriggerSpec::Event::reboot:
+			kl::kernel_restart(k, *m_sim.variant, hooks);
+		}
+		for (;;)
+			sc_core::wait(m_sim.never);
+	}
+
+	/// Spin in task context until `deadline`, taking interrupts the masks allow and running triggers.
+	void task_wait(Ps deadline)
+	{
+		for (;;) {
+			m_pe.boundary();
+			maybe_trigger();
+			if (now_ps() >= deadline)
+				return;
+			m_pe.sleep_until(std::min(deadline, next_trigger_at()));
+		}
+	}
+
+	void idle(Ps deadline)
+	{
+		m_sim.set_activity(m_c, "idle (WFI)");
+		for (;;) {
+			m_pe.boundary();
+			maybe_trigger();
+			if (now_ps() >= deadline)
+				return;
+			const Ps until = std::min(deadline, next_trigger_at());
+			if (m_pe.line_asserted() && !m_pe.exception_ready())
+				m_pe.sleep_until(until);
+			else
+				m_pe.wfi(until);
+		}
+	}
+
+	void acquire(const std::string& lock)
+	{
+		for (;;) {
+			m_pe.boundary();
+			maybe_trigger();
+			int& holder = m_sim.locks[lock];
+			if (holder == -1) {
+				m_c.shim->kernel().store("spin_lock", [&] { holder = int(m_c.id); });
+				return;
+			}
+			m_pe.sleep_until(next_trigger_at(), &m_sim.mem_changed);
+		}
+	}
+
+	void release(const std::string& lock)
+	{
+		m_c.shim->kernel().store("spin_unlock", [&] { m_sim.locks[lock] = -1; });
+	}
+
+	void step(const WorkStep& st)
+	{
+		switch (st.kind) {
+		case WorkStep::Kind::spin: {
+			m_arch.mask(m_c, st.mask);
+			m_sim.set_activity(m_c, "spin, " + m_arch.mask_text(st.mask));
+			task_wait(st.forever ? cpu::kForever : now_ps() + st.duration);
+			m_arch.unmask(m_c);
+			break;
+		}
+		case WorkStep::Kind::idle:
+			idle(st.forever ? cpu::kForever : now_ps() + st.duration);
+			break;
+		case WorkStep::Kind::lock:
+			for (uint64_t round = 0; st.repeat_forever || round < st.repeat; round++) {
+				m_arch.mask(m_c, st.mask);
+				m_sim.set_activity(m_c, "spin_lock(" + st.lock + "), " + m_arch.mask_text(st.mask));
+				acquire(st.lock);
+				m_sim.set_activity(m_c, "holding " + st.lock + ", " + m_arch.mask_text(st.mask));
+				task_wait(now_ps() + st.hold);
+				release(st.lock);
+				m_arch.unmask(m_c);
+				if (st.gap) {
+					m_sim.set_activity(m_c, "spin, " + m_arch.mask_text(MaskKind::none));
+					task_wait(now_ps() + st.gap);
+				} else {
+					/* Even with no gap the unlock and relock are separate steps: a boundary. */
+					m_pe.boundary();
+					maybe_trigger();
+				}
+			}
+			break;
+		}
+	}
+
+	/// kmsg_dump()/console flush after the stop: take the locks the scenario names.
+	void after_stop(const TriggerSpec& t)
+	{
+		for (const AfterStopAction& a : t.after_stop) {
+			m_sim.set_activity(m_c, "after stop: spin_lock(" + a.lock + ")");
+			const Ps start = now_ps();
+			for (;;) {
+				int& holder = m_sim.locks[a.lock];
+				if (holder == -1 || holder == int(m_c.id)) {
+					m_c.shim->kernel().store("spin_lock", [&] { holder = int(m_c.id); });
+					break;
+				}
+				const CpuRt& h = m_sim.cpus[size_t(holder)];
+				if (m_sim.cpu_stopped(h)) {
+					if (!a.bust_after) {
+						m_sim.declare_deadlock(m_c.id, a.lock, holder);
+						for (;;)
+							sc_core::wait(m_sim.never);
+					}
+					const Ps bust_at = std::max(start + *a.bust_after, now_ps());
+					m_pe.sleep_until(bust_at, &m_sim.never);
+					m_sim.log(int(m_c.id), "sim",
+						  "stopsim: busting " + a.lock + ", held by stopped CPU " + std::to_string(holder));
+					m_c.shim->kernel().store("lock bust", [&] { m_sim.locks[a.lock] = int(m_c.id); });
+					break;
+				}
+				m_pe.sleep_until(cpu::kForever, &m_sim.mem_changed);
+			}
+			m_sim.set_activity(m_c, "after stop: holding " + a.lock);
+			if (a.hold) {
+				const Ps until = now_ps() + a.hold;
+				while (now_ps() < until)
+					m_pe.sleep_until(until, &m_sim.never);
+			}
+			release(a.lock);
+		}
+	}
+
+	Sim& m_sim;
+	CpuRt& m_c;
+	WorkloadArch& m_arch;
+	cpu::PeBase& m_pe;
+};
+
+} // namespace
+
+void cpu_main(Sim& sim, CpuRt& c, WorkloadArch& arch, const sc_core::sc_event& booted, const bool& is_booted)
+{
+	Runner(sim, c, arch).run(booted, is_booted);
+}
+
+} // namespace stopsim

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// What each simulated CPU runs: its boot, its scenario workload, and the triggers due on it.
+#pragma once
+#include "sim/sim_state.hpp"
+
+namespace stopsim {
+
+/// The architecture-specific pieces a workload needs (how to mask, how to boot a secondary).
+class WorkloadArch {
+public:
+	virtual ~WorkloadArch() = default;
+	virtual void mask(CpuRt& c, MaskKind m) = 0;
+	virtual void unmask(CpuRt& c) = 0;
+	virtual std::string mask_text(MaskKind m) const = 0;
+	/// Bring a CPU up (secondary_start_kernel) up to the point where it marks itself online.
+	virtual void secondary_boot(CpuRt& c) = 0;
+	/// The rest of secondary_start_kernel: online, IPIs on, interrupts on.
+	virtual void secondary_online(CpuRt& c) = 0;
+};
+
+/// The software of CPU `c` (runs in its PE thread).
+void cpu_main(Sim& sim, CpuRt& c, WorkloadArch& arch, const sc_core::sc_event& booted, const bool& is_booted);
+
+} // namespace stopsim
