@@ -77,7 +77,8 @@ void Sim::machine_end(unsigned cpu, const std::string& how)
 	res.end_at = now_ps();
 	res.end_how = how;
 	snapshot_left(*this);
-	events->schedule_in(sc.settle, [] { sc_core::sc_stop(); });
+	/* A reset ends everything at once; after kexec or the panic loop the other CPUs live on a while. */
+	events->schedule_in(how == "restart" ? 0 : sc.settle, [] { sc_core::sc_stop(); });
 }
 
 void Sim::declare_deadlock(unsigned cpu, const std::string& lock, int holder)

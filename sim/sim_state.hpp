@@ -85,6 +85,8 @@ struct Sim {
 	void machine_end(unsigned cpu, const std::string& how);
 	void declare_deadlock(unsigned cpu, const std::string& lock, int holder);
 	void set_activity(CpuRt& c, const std::string& what);
+	/// The holder of a named spinlock (-1: free). Locks exist from their first mention.
+	int& lock_holder(const std::string& name) { return locks.try_emplace(name, -1).first->second; }
 	bool cpu_stopped(const CpuRt& c) const { return c.state == CpuState::parked || c.state == CpuState::off; }
 };
 

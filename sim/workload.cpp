@@ -121,7 +121,7 @@ private:
 		for (;;) {
 			m_pe.boundary();
 			maybe_trigger();
-			int& holder = m_sim.locks[lock];
+			int& holder = m_sim.lock_holder(lock);
 			if (holder == -1) {
 				m_c.shim->kernel().store("spin_lock", [&] { holder = int(m_c.id); });
 				return;
@@ -132,7 +132,7 @@ private:
 
 	void release(const std::string& lock)
 	{
-		m_c.shim->kernel().store("spin_unlock", [&] { m_sim.locks[lock] = -1; });
+		m_c.shim->kernel().store("spin_unlock", [&] { m_sim.lock_holder(lock) = -1; });
 	}
 
 	void step(const WorkStep& st)
@@ -177,7 +177,7 @@ private:
 			m_sim.set_activity(m_c, "after stop: spin_lock(" + a.lock + ")");
 			const Ps start = now_ps();
 			for (;;) {
-				int& holder = m_sim.locks[a.lock];
+				int& holder = m_sim.lock_holder(a.lock);
 				if (holder == -1 || holder == int(m_c.id)) {
 					m_c.shim->kernel().store("spin_lock", [&] { holder = int(m_c.id); });
 					break;
@@ -193,7 +193,7 @@ private:
 					m_pe.sleep_until(bust_at, &m_sim.never);
 					m_sim.log(int(m_c.id), "sim",
 						  "stopsim: busting " + a.lock + ", held by stopped CPU " + std::to_string(holder));
-					m_c.shim->kernel().store("lock bust", [&] { m_sim.locks[a.lock] = int(m_c.id); });
+					m_c.shim->kernel().store("lock bust", [&] { m_sim.lock_holder(a.lock) = int(m_c.id); });
 					break;
 				}
 				m_pe.sleep_until(cpu::kForever, &m_sim.mem_changed);
