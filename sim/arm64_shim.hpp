@@ -30,6 +30,7 @@ public:
 	void dsb_ishst() override;
 	void isb() override;
 	void mmio_write32(uint64_t addr, uint32_t v) override;
+	void mmio_write8(uint64_t addr, uint8_t v) override;
 	uint32_t mmio_read32(uint64_t addr) override;
 	uint64_t gicd_base() const override;
 	uint64_t gicr_base(unsigned cpu) const override;
@@ -47,7 +48,7 @@ protected:
 
 private:
 	void sysreg() { spend(m_sim.sc.lat.sysreg_cycles); }
-	uint32_t mmio(uint64_t addr, uint32_t v, bool write);
+	uint32_t mmio(uint64_t addr, uint32_t v, bool write, unsigned size);
 
 	cpu::Arm64Pe& m_arm;
 };

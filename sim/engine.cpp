@@ -501,7 +501,12 @@ RunResult run_scenario(const Scenario& sc, uint64_t seed, const RunOptions& opts
 		std::stable_sort(c.triggers.begin(), c.triggers.end(),
 				 [&](size_t a, size_t b) { return sc.triggers[a].at < sc.triggers[b].at; });
 
+	const auto t1 = std::chrono::steady_clock::now();
 	sc_core::sc_start(ps_time(sc.max_sim));
+	const auto t2 = std::chrono::steady_clock::now();
+	r.host_sim_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(t2 - t1).count());
+	if (sim.first_trigger_host)
+		r.host_stop_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(t2 - *sim.first_trigger_host).count());
 	finish(sim);
 	// Close open activity spans in the trace.
 	if (sim.collect_trace)

@@ -175,7 +175,7 @@ nlohmann::json report_json(const RunResult& r)
 	j["expectations"] = json::array();
 	for (const auto& e : r.expectations)
 		j["expectations"].push_back({{"what", e.what}, {"ok", e.ok}});
-	j["stats"] = {{"sim_ns", ns(r.sim_ps)}, {"host_ns", r.host_ns}, {"events", r.events}};
+	j["stats"] = {{"sim_ns", ns(r.sim_ps)}, {"host_ns", r.host_ns}, {"host_sim_ns", r.host_sim_ns}, {"host_stop_ns", r.host_stop_ns}, {"events", r.events}};
 	return j;
 }
 

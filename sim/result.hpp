@@ -89,7 +89,9 @@ struct RunResult {
 	std::vector<ExpectationResult> expectations;
 	std::vector<TraceEvent> trace;
 	Ps sim_ps = 0;
-	uint64_t host_ns = 0;
+	uint64_t host_ns = 0;     ///< whole run: elaboration, simulation, result assembly
+	uint64_t host_sim_ns = 0; ///< the simulation phase alone (sc_start): thread start-up, boot, the run
+	uint64_t host_stop_ns = 0;///< from the first trigger to the end of the simulation phase
 	uint64_t events = 0;
 };
 

@@ -10,6 +10,7 @@
 #include "sim/scenario.hpp"
 
 #include <systemc>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -76,6 +77,8 @@ struct Sim {
 	bool deadlock = false;
 	std::string deadlock_detail;
 	bool kdump_ran = false;
+	/// Host time when the first trigger fired (measurement only: never feeds the simulation).
+	std::optional<std::chrono::steady_clock::time_point> first_trigger_host;
 
 	// Helpers (sim/engine.cpp).
 	void log(int cpu, const std::string& level, const std::string& text);

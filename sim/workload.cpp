@@ -64,6 +64,8 @@ private:
 			return;
 		m_c.next_trigger++;
 		m_sim.res.triggers[idx].fired = true;
+		if (!m_sim.first_trigger_host)
+			m_sim.first_trigger_host = std::chrono::steady_clock::now();
 		fire(t);
 	}
 

@@ -13,18 +13,13 @@ CpuMask CpuMask::first_n(unsigned n)
 
 unsigned CpuMask::next(unsigned from) const
 {
-	// Skip empty 64-bit words quickly: a mask walk stays linear in the CPU count.
-	for (unsigned c = from; c < kMaxCpus; c++) {
-		if ((c & 63) == 0) {
-			while (c < kMaxCpus && ((m_bits >> c) & std::bitset<kMaxCpus>(~0ull)).none())
-				c += 64;
-			if (c >= kMaxCpus)
-				break;
-		}
-		if (m_bits.test(c))
-			return c;
-	}
-	return kMaxCpus;
+	if (from >= kMaxCpus)
+		return kMaxCpus;
+	if (m_bits.test(from))
+		return from;
+	/* libstdc++'s word-at-a-time scan: a mask walk stays linear in the number of words. */
+	const size_t n = m_bits._Find_next(from);
+	return n >= kMaxCpus ? kMaxCpus : unsigned(n);
 }
 
 std::string CpuMask::to_range_list() const

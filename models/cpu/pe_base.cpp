@@ -8,6 +8,8 @@ PeBase::PeBase(sc_core::sc_module_name name, unsigned id, const PeParams& params
 	: sc_core::sc_module(name), m_id(id), m_params(params), m_clk(params.clock_hz)
 {
 	SC_THREAD(run);
+	/* Software frames are shallow (a few exception levels of kernel logic): keep 4096 PEs cheap. */
+	set_stack_size(params.stack_bytes);
 }
 
 void PeBase::run()

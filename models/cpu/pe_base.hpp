@@ -20,6 +20,7 @@ struct PeParams {
 	uint32_t entry_cycles = 20;      ///< row 20: exception entry, hardware only
 	uint32_t wfi_wake_cycles = 100;  ///< row 21: wake from clock-gated WFI
 	uint32_t max_nesting = 16;       ///< exceptions nested deeper than this are a simulator error
+	size_t stack_bytes = 64 * 1024;  ///< coroutine stack of the PE's software thread
 };
 
 class PeBase : public sc_core::sc_module {

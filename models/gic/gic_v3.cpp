@@ -143,6 +143,14 @@ void GicV3::icc_write_eoimode(unsigned pe, bool ns, bool split)
 	m_cpuif[pe]->write_eoimode(ns, split);
 }
 
+bool GicV3::byte_access(uint64_t addr) const
+{
+	if (addr < m_params.gicr_base || addr >= m_params.gicr_base + GICR_FRAME_STRIDE * m_params.num_pes)
+		return false;
+	const uint64_t off = (addr - m_params.gicr_base) % GICR_FRAME_STRIDE;
+	return off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + kNumPrivate;
+}
+
 bool GicV3::access(uint64_t addr, uint32_t& data, bool write, bool ns)
 {
 	const uint64_t dist_end = m_params.gicd_base + 0x10000;
@@ -197,15 +205,31 @@ bool GicV3::access(uint64_t addr, uint32_t& data, bool write, bool ns)
 
 void GicV3::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 {
+	GicSecureExt* ext = nullptr;
+	trans.get_extension(ext);
+	const bool ns = !(ext && ext->secure);
+	const bool write = trans.is_write();
+	if (trans.get_data_length() == 1 && trans.get_streaming_width() >= 1 && byte_access(trans.get_address())) {
+		// GICR_IPRIORITYR<n> is byte-accessible (GICv3 12.11): read-modify-write its word.
+		const uint64_t word = trans.get_address() & ~3ull;
+		const unsigned shift = 8 * unsigned(trans.get_address() & 3);
+		uint32_t v = 0;
+		access(word, v, false, ns);
+		if (write) {
+			v = (v & ~(0xffu << shift)) | (uint32_t(*trans.get_data_ptr()) << shift);
+			access(word, v, true, ns);
+		} else {
+			*trans.get_data_ptr() = uint8_t(v >> shift);
+		}
+		delay += ps_time(m_clk.cycles(m_params.pio_cycles));
+		trans.set_response_status(tlm::TLM_OK_RESPONSE);
+		return;
+	}
 	if (trans.get_data_length() != 4 || trans.get_streaming_width() < 4 || (trans.get_address() & 3)) {
 		trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
 		return;
 	}
-	GicSecureExt* ext = nullptr;
-	trans.get_extension(ext);
-	const bool ns = !(ext && ext->secure);
 	uint32_t data = 0;
-	const bool write = trans.is_write();
 	if (write)
 		std::memcpy(&data, trans.get_data_ptr(), 4);
 	if (!access(trans.get_address(), data, write, ns)) {

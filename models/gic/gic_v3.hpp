@@ -96,6 +96,7 @@ private:
 	void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 	unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
 	bool access(uint64_t addr, uint32_t& data, bool write, bool ns);
+	bool byte_access(uint64_t addr) const;
 	void deliver_sgi(unsigned source, unsigned target, unsigned intid, Group group, bool ns, Ps latency);
 	void note(SgiEvent e, unsigned s, unsigned t, unsigned i, Ps d = 0);
 

@@ -15,13 +15,10 @@ void gic_dist_init(Arm64Shim& k)
 		       gic::GICD_CTLR_NS_ARE_NS | gic::GICD_CTLR_NS_ENABLEGRP1A | gic::GICD_CTLR_NS_ENABLEGRP1);
 }
 
+/* gic_irq_set_prio(): the priority registers are byte-accessible. */
 static void gic_set_priority(Arm64Shim& k, unsigned intid, uint8_t prio)
 {
-	const uint64_t reg = k.gicr_base(k.smp_processor_id()) + gic::GICR_IPRIORITYR0 + (intid & ~3u);
-	uint32_t v = k.mmio_read32(reg);
-	const unsigned shift = 8 * (intid & 3);
-	v = (v & ~(0xffu << shift)) | (uint32_t(prio) << shift);
-	k.mmio_write32(reg, v);
+	k.mmio_write8(k.gicr_base(k.smp_processor_id()) + gic::GICR_IPRIORITYR0 + intid, prio);
 }
 
 void gic_cpu_init(Arm64Shim& k)
@@ -32,8 +29,9 @@ void gic_cpu_init(Arm64Shim& k)
 	/* gic_cpu_config(): SGIs and PPIs Group 1 (ignored from NS when firmware owns groups), default priority. */
 	k.mmio_write32(rd + gic::GICR_IGROUPR0, ~0u);
 	k.mmio_write32(rd + gic::GICR_ICENABLER0, 0xffff0000u);
-	for (unsigned i = 0; i < 32; i++)
-		gic_set_priority(k, i, gic_prio(k).irq);
+	const uint32_t prio_x4 = 0x01010101u * gic_prio(k).irq;
+	for (unsigned i = 0; i < 32; i += 4)
+		k.mmio_write32(rd + gic::GICR_IPRIORITYR0 + i, prio_x4);
 	/* gic_cpu_sys_reg_init() */
 	k.write_pmr(gic_prio(k).default_pmr);
 	k.write_ctlr_eoimode(true); /* host kernel at EL2: split priority drop / deactivate */

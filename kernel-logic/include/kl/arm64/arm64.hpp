@@ -55,6 +55,7 @@ public:
 	virtual void dsb_ishst() = 0;
 	virtual void isb() = 0;
 	virtual void mmio_write32(uint64_t addr, uint32_t v) = 0;
+	virtual void mmio_write8(uint64_t addr, uint8_t v) = 0;
 	virtual uint32_t mmio_read32(uint64_t addr) = 0;
 	virtual uint64_t gicd_base() const = 0;
 	virtual uint64_t gicr_base(unsigned cpu) const = 0;
