@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
+// The unit-test runner (plain C++ cores and kernel logic: no SystemC simulation here).
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
