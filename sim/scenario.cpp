@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -38,6 +39,30 @@ const char* trigger_event_name(TriggerSpec::Event e)
 namespace {
 
 constexpr size_t kMaxFileBytes = 1 << 20;
+
+/// Messages may quote the file: keep control and non-ASCII bytes out of the terminal.
+std::string printable(const std::string& s)
+{
+	std::string out;
+	for (unsigned char c : s) {
+		if (c >= 0x20 && c < 0x7f) {
+			out += char(c);
+		} else {
+			char buf[8];
+			std::snprintf(buf, sizeof buf, "\\x%02x", c);
+			out += buf;
+		}
+	}
+	return out;
+}
+
+/// yaml-cpp reports some problems without a position: point at the start of the file.
+Loc mark_loc(const YAML::Mark& m)
+{
+	if (m.line < 0 || m.column < 0)
+		return Loc{1, 1};
+	return Loc{m.line + 1, m.column + 1};
+}
 constexpr uint64_t kMaxNodes = 200000;
 
 const char* const kOutcomes[] = {"all_stopped", "cpus_left_online", "hang", "deadlock"};
@@ -55,7 +80,16 @@ public:
 		const YAML::Mark m = n.Mark();
 		return Loc{m.line + 1, m.column + 1};
 	}
-	void err(const Loc& l, const std::string& msg) { m_errs.push_back({m_file, l, msg}); }
+	void err(const Loc& l, const std::string& raw)
+	{
+		const std::string msg = printable(raw);
+		// Past 100 messages the rest are noise (usually one mistake repeated through an alias).
+		if (m_reported < kMaxErrors)
+			m_errs.push_back({m_file, l, msg});
+		else if (m_reported == kMaxErrors)
+			m_errs.push_back({m_file, l, "too many errors; stopping here"});
+		m_reported++;
+	}
 	void err(const YAML::Node& n, const std::string& msg) { err(loc(n), msg); }
 	bool failed() const { return !m_errs.empty(); }
 
@@ -211,6 +245,8 @@ private:
 	std::vector<ScenarioError>& m_errs;
 	uint64_t m_nodes = 0;
 	bool m_too_big = false;
+	size_t m_reported = 0;
+	static constexpr size_t kMaxErrors = 100;
 };
 
 constexpr Ps kMaxTime = 3600 * kPsPerS;
@@ -446,8 +482,9 @@ private:
 			const std::string w = what + "[" + std::to_string(i) + "]";
 			if (!r.map(s, w, {"spin", "lock", "idle"}))
 				continue;
-			if (s.size() != 1) {
-				r.err(s, w + ": a step is exactly one of spin, lock, idle");
+			if (s.size() != 1 || !(s["spin"] || s["idle"] || s["lock"])) {
+				if (s.size() != 1)
+					r.err(s, w + ": a step is exactly one of spin, lock, idle");
 				continue;
 			}
 			WorkStep st;
@@ -839,7 +876,7 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
 	try {
 		root = YAML::Load(text);
 	} catch (const YAML::Exception& ex) {
-		errors.push_back({file, {ex.mark.line + 1, ex.mark.column + 1}, ex.msg});
+		errors.push_back({file, mark_loc(ex.mark), printable(ex.msg)});
 		return std::nullopt;
 	}
 	if (!root.IsDefined() || root.IsNull()) {
@@ -850,7 +887,7 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
 		Loader l(file, errors);
 		return l.load(root);
 	} catch (const YAML::Exception& ex) {
-		errors.push_back({file, {ex.mark.line + 1, ex.mark.column + 1}, ex.msg});
+		errors.push_back({file, mark_loc(ex.mark), printable(ex.msg)});
 		return std::nullopt;
 	}
 }

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+// The strict scenario loader: values, defaults, and every error with its line and column.
+#include "sim/scenario.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace stopsim;
+
+namespace {
+
+const char* kMinimal = R"(name: t
+platform: {arch: arm64, cpus: 4}
+kernel: {variant: arm64-v6.12}
+triggers:
+  - {event: panic, cpu: 0, at_us: 100}
+)";
+
+std::vector<ScenarioError> errors_of(const std::string& text)
+{
+	std::vector<ScenarioError> errs;
+	auto sc = load_scenario_text(text, "t.yaml", errs);
+	CHECK_FALSE(sc.has_value());
+	return errs;
+}
+
+bool has(const std::vector<ScenarioError>& errs, int line, int col, const std::string& fragment)
+{
+	for (const auto& e : errs)
+		if (e.loc.line == line && e.loc.col == col && e.message.find(fragment) != std::string::npos)
+			return true;
+	return false;
+}
+
+} // namespace
+
+TEST_CASE("scenario: a minimal file loads with the documented defaults", "[scenario]")
+{
+	std::vector<ScenarioError> errs;
+	auto sc = load_scenario_text(kMinimal, "t.yaml", errs);
+	REQUIRE(sc);
+	CHECK(errs.empty());
+	CHECK(sc->cpus == 4);
+	CHECK(sc->clock_hz == 2'500'000'000ull);
+	CHECK(sc->variant == "arm64-v6.12");
+	CHECK_FALSE(sc->pseudo_nmi);
+	CHECK(sc->kexec_core);
+	CHECK(sc->lat.sgi_delivery_cycles == 150);
+	CHECK(sc->lat.signal_cycles == 50);
+	CHECK(sc->costs.check_cycles == 4);
+	CHECK(sc->triggers.size() == 1);
+	CHECK(sc->triggers[0].at == 100 * kPsPerUs);
+	CHECK(sc->max_sim == 20 * kPsPerS);
+	CHECK_FALSE(sc->expect.any);
+}
+
+TEST_CASE("scenario: times are exact decimals in the key's unit", "[scenario]")
+{
+	std::string text = kMinimal;
+	text += "faults:\n  - {kind: delay_ipi, cpu: 2, ipi: IPI_CPU_STOP, delay_us: 1001600.876}\n";
+	text += "limits: {max_sim_ms: 2.5, settle_us: 0.001}\n";
+	std::vector<ScenarioError> errs;
+	auto sc = load_scenario_text(text, "t.yaml", errs);
+	REQUIRE(sc);
+	CHECK(sc->faults[0].delay == 1001600876000ull);
+	CHECK(sc->faults[0].sgi == 2);
+	CHECK(sc->max_sim == 2'500'000'000ull);
+	CHECK(sc->settle == 1000ull);
+}
+
+TEST_CASE("scenario: unknown keys are reported where they stand, all of them", "[scenario]")
+{
+	const std::string text = R"(name: t
+colour: blue
+platform: {arch: arm64, cpus: 4, turbo: true}
+kernel: {variant: arm64-v6.12}
+triggers:
+  - {event: panic, cpu: 0, at_us: 100, when: now}
+)";
+	auto errs = errors_of(text);
+	CHECK(errs.size() == 3);
+	CHECK(has(errs, 2, 1, "unknown key 'colour'"));
+	CHECK(has(errs, 3, 34, "unknown key 'turbo'"));
+	CHECK(has(errs, 6, 40, "unknown key 'when'"));
+	CHECK(errs[0].format().rfind("t.yaml:2:1: ", 0) == 0);
+}
+
+TEST_CASE("scenario: wrong types and ranges", "[scenario]")
+{
+	const std::string text = R"(name: t
+platform: {arch: arm64, cpus: four, clock_mhz: 0}
+kernel: {variant: arm64-v6.12, pseudo_nmi: yes}
+triggers:
+  - {event: panic, cpu: 0, at_us: -5}
+)";
+	auto errs = errors_of(text);
+	CHECK(has(errs, 2, 31, "expected a whole number, got 'four'"));
+	CHECK(has(errs, 2, 48, "out of range"));
+	CHECK(has(errs, 3, 44, "expected true or false"));
+	CHECK(has(errs, 5, 35, "expected a non-negative decimal number"));
+}
+
+TEST_CASE("scenario: references are checked against the platform and the variant", "[scenario]")
+{
+	const std::string text = R"(name: t
+platform: {arch: arm64, cpus: 4}
+kernel: {variant: arm64-v6.12}
+cpus:
+  - {cpu: 9}
+faults:
+  - {kind: drop_ipi, cpu: 1, ipi: IPI_CPU_CRASH_STOP}
+triggers:
+  - {event: panic, cpu: 4, at_us: 1}
+expect:
+  stopped_by: {1: smoke}
+)";
+	auto errs = errors_of(text);
+	CHECK(has(errs, 5, 11, "CPU 9 does not exist (platform has 4)"));
+	CHECK(has(errs, 7, 35, "arm64-v6.12 has no IPI 'IPI_CPU_CRASH_STOP'"));
+	CHECK(has(errs, 9, 25, "CPU 4 does not exist"));
+	CHECK(has(errs, 11, 19, "'smoke' is not one of"));
+}
+
+TEST_CASE("scenario: unknown variants and missing sections", "[scenario]")
+{
+	auto errs = errors_of("name: t\nplatform: {arch: arm64, cpus: 2}\nkernel: {variant: arm64-v5.0}\n");
+	CHECK(has(errs, 3, 19, "unknown variant 'arm64-v5.0'"));
+	CHECK(has(errs, 1, 1, "missing required key 'triggers'"));
+}
+
+TEST_CASE("scenario: YAML syntax errors carry the parser's position", "[scenario]")
+{
+	auto errs = errors_of("name: t\nplatform: {arch: arm64, cpus: 2\nkernel: x\n");
+	REQUIRE(errs.size() == 1);
+	CHECK(errs[0].loc.line >= 2);
+}
+
+TEST_CASE("scenario: aliases that multiply nodes end in bounded errors, not a blow-up", "[scenario]")
+{
+	// Ten levels of ten-fold aliases: 10^10 nodes if expanded.
+	std::string text = "name: t\nplatform: {arch: arm64, cpus: 2}\nkernel: {variant: arm64-v6.12}\n";
+	text += "expect: {log: &a [x, x, x, x, x, x, x, x, x, x]}\n";
+	std::string prev = "a";
+	for (char c = 'b'; c <= 'j'; c++) {
+		text += std::string("limits: &") + c + " [";
+		for (int i = 0; i < 10; i++)
+			text += (i ? ", *" : "*") + prev;
+		text += "]\n";
+		prev = std::string(1, c);
+	}
+	text += "triggers: *j\n";
+	auto errs = errors_of(text);
+	CHECK(!errs.empty());
+	CHECK(errs.size() <= 101);
+}
+
+TEST_CASE("scenario: workloads, triggers and expectations parse into the model", "[scenario]")
+{
+	const std::string text = R"(name: t
+platform: {arch: arm64, cpus: 4}
+kernel: {variant: arm64-v6.12, pseudo_nmi: true, timeouts: {stop_us: 2000, nmi_us: 500}}
+cpus:
+  - cpu: 1
+    workload:
+      - spin: {mask: pmr, for_us: 10}
+      - lock: {name: l, hold_us: 5, gap_us: 1, repeat: 3}
+      - idle: {forever: true}
+  - {cpu: 3, boot_at_us: 10, online_at_us: 20}
+triggers:
+  - event: kdump
+    cpu: 0
+    at_us: 100
+    after_stop: [{lock: l, hold_us: 1, bust_after_us: 7}]
+expect:
+  outcome: all_stopped
+  stopped_by: {1: pseudo_nmi, 2: null}
+  log: ["a", {text: b, cpu: 0, after_us: 1, before_us: 2}]
+  rungs: [{name: irq, timed_out: true}, {name: sdei, sent: false}]
+  stop_duration_us: {min: 1, max: 2}
+  invariants: {crash_regs_saved: true}
+)";
+	std::vector<ScenarioError> errs;
+	auto sc = load_scenario_text(text, "t.yaml", errs);
+	for (const auto& e : errs)
+		INFO(e.format());
+	REQUIRE(sc);
+	REQUIRE(sc->cpu_specs.size() == 2);
+	const auto& w = sc->cpu_specs[0].workload;
+	REQUIRE(w.size() == 3);
+	CHECK(w[0].mask == MaskKind::pmr);
+	CHECK(w[0].duration == 10 * kPsPerUs);
+	CHECK(w[1].kind == WorkStep::Kind::lock);
+	CHECK(w[1].mask == MaskKind::irq);
+	CHECK(w[1].repeat == 3);
+	CHECK(w[2].forever);
+	CHECK(*sc->cpu_specs[1].boot_at == 10 * kPsPerUs);
+	CHECK(*sc->stop_timeout == 2000 * kPsPerUs);
+	CHECK(sc->triggers[0].event == TriggerSpec::Event::kdump);
+	CHECK(*sc->triggers[0].after_stop[0].bust_after == 7 * kPsPerUs);
+	CHECK(sc->expect.stopped_by.at(1) == std::optional<std::string>("pseudo_nmi"));
+	CHECK(sc->expect.stopped_by.at(2) == std::nullopt);
+	CHECK(sc->expect.log_present.size() == 2);
+	CHECK(*sc->expect.log_present[1].cpu == 0);
+	CHECK(sc->expect.rungs[1].sent == std::optional<bool>(false));
+	CHECK(sc->expect.invariants.at("crash_regs_saved"));
+}
