@@ -99,6 +99,7 @@ void Arm64ShimImpl::write_ctlr_eoimode(bool split)
 
 void Arm64ShimImpl::dsb_ishst()
 {
+	drain_stores();
 	spend(m_sim.sc.lat.dsb_cycles);
 }
 
@@ -159,13 +160,51 @@ uint64_t Arm64ShimImpl::cpu_logical_map(unsigned cpu) const
 	return gic::mpidr_of(cpu);
 }
 
-long Arm64ShimImpl::smc(uint32_t, uint64_t, uint64_t, uint64_t)
+long Arm64ShimImpl::smc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	/*
-	 * This platform has no EL3 firmware model: Linux found neither SDEI nor PSCI at boot and
-	 * issues no such call, so the caller sees NOT_SUPPORTED at no cost.
+	 * Without an EL3 firmware model Linux found neither SDEI nor PSCI at boot and issues no
+	 * such call: the caller sees NOT_SUPPORTED at no cost.
 	 */
-	return SMCCC_RET_NOT_SUPPORTED;
+	if (!m_fw)
+		return SMCCC_RET_NOT_SUPPORTED;
+	if (m_untimed) {
+		/* boot-time calls: the firmware's bookkeeping without simulated time */
+		return m_fw->smc_untimed(m_cpu.id, fid, a1, a2, a3);
+	}
+	const long r = m_fw->smc(m_cpu.id, fid, a1, a2, a3);
+	m_pe.boundary();
+	return r;
+}
+
+bool Arm64ShimImpl::sdei_firmware_present()
+{
+	return m_fw && m_fw->params().sdei;
+}
+
+bool Arm64ShimImpl::psci_present()
+{
+	return m_fw && m_fw->params().psci;
+}
+
+void Arm64ShimImpl::sdei_entry()
+{
+	Frame f;
+	f.ctx = kl::Ctx::sdei;
+	f.regs = kl::Regs{true, kl::Ctx::sdei, m_cpu.activity};
+	f.start = now_ps();
+	m_cpu.frames.push_back(f);
+	const std::string saved_activity = m_cpu.activity;
+	if (m_sim.collect_trace)
+		m_sim.trace('B', int(m_cpu.id), "SDEI event 0", "handler");
+	/* __sdei_handler: nmi_enter, the registered callback, then COMPLETE with its status. */
+	auto& v = static_cast<Arm64Variant&>(*m_sim.variant);
+	const int status = v.sdei_event_handler(*this, m_cpu.frames.back().regs);
+	smc(SDEI_1_0_FN_SDEI_EVENT_COMPLETE, uint64_t(status), 0, 0);
+	if (m_sim.collect_trace)
+		m_sim.trace('E', int(m_cpu.id), "", "handler");
+	m_cpu.frames.pop_back();
+	m_cpu.activity = saved_activity;
 }
 
 void Arm64ShimImpl::wfe_wfi()
@@ -196,7 +235,9 @@ void Arm64ShimImpl::vector(cpu::Arm64Exception which)
 {
 	if (which == cpu::Arm64Exception::kFiq) {
 		/* FIQs are Group 0 and go to EL3; with no EL3 firmware there is no Group 0 source. */
-		STOPSIM_ASSERT(false, "FIQ taken but the platform has no EL3 firmware");
+		STOPSIM_ASSERT(m_fw != nullptr, "FIQ taken but the platform has no EL3 firmware");
+		m_fw->handle_fiq(m_cpu.id);
+		return;
 	}
 	Frame f;
 	f.ctx = kl::Ctx::irq;

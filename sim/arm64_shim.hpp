@@ -3,6 +3,7 @@
 #pragma once
 #include "kl/arm64/arm64.hpp"
 #include "models/cpu/arm64_pe.hpp"
+#include "models/el3-firmware/el3_firmware.hpp"
 #include "sim/shim_common.hpp"
 
 namespace stopsim {
@@ -38,6 +39,11 @@ public:
 	long smc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3) override;
 	void wfe_wfi() override;
 	bool in_sdei_handler() override;
+	bool sdei_firmware_present() override;
+	bool psci_present() override;
+	void set_firmware(el3::El3Firmware* fw) { m_fw = fw; }
+	/// EL3 hands event 0 to Linux on this CPU: run the client handler, then COMPLETE.
+	void sdei_entry();
 	void trace_parked() override;
 
 	/// The exception vector the PE calls: Linux's el1 IRQ entry.
@@ -51,6 +57,7 @@ private:
 	uint32_t mmio(uint64_t addr, uint32_t v, bool write, unsigned size);
 
 	cpu::Arm64Pe& m_arm;
+	el3::El3Firmware* m_fw = nullptr;
 };
 
 } // namespace stopsim

@@ -5,6 +5,7 @@
 #include "kl/arm64/arm64.hpp"
 #include "models/common/error.hpp"
 #include "models/cpu/arm64_pe.hpp"
+#include "models/el3-firmware/el3_firmware.hpp"
 #include "models/gic/gic_v3.hpp"
 #include "sim/arm64_shim.hpp"
 #include "sim/expect.hpp"
@@ -151,6 +152,21 @@ public:
 		}
 		return "?";
 	}
+	bool firmware_nmi_mask(CpuRt& c) override
+	{
+		auto& k = shim(c);
+		if (!k.sdei_firmware_present())
+			return false;
+		kl::arm64::sdei_mask_local_cpu(k);
+		return true;
+	}
+	void stuck_in_firmware(CpuRt& c, Ps until) override
+	{
+		STOPSIM_ASSERT(m_fw != nullptr, "el3 step validated without EL3 firmware");
+		m_fw->stuck_in_el3(c.id, until);
+	}
+	void set_firmware(el3::El3Firmware* fw) { m_fw = fw; }
+
 	void secondary_boot(CpuRt& c) override
 	{
 		auto& k = shim(c);
@@ -162,12 +178,14 @@ public:
 		auto& v = static_cast<kl::arm64::Arm64Variant&>(*m_sim.variant);
 		k.set_cpu_online(c.id, true);
 		v.ipi_setup(k);
+		v.cpu_up(k);
 		unmask(c);
 		m_sim.set_activity(c, "idle (WFI)");
 	}
 
 private:
 	Sim& m_sim;
+	el3::El3Firmware* m_fw = nullptr;
 };
 
 /// The system-on-chip: event queue, GIC, PEs, and the boot that runs before the scenario.
@@ -224,8 +242,12 @@ public:
 		}
 		for (const CpuSpec& cs : sc.cpu_specs)
 			sim.cpus[cs.cpu].spec = &cs;
+		if (sc.el3)
+			make_firmware(*sc.el3);
 		SC_THREAD(boot);
 	}
+
+	el3::El3Firmware* firmware() { return m_fw.get(); }
 
 	gic::GicV3& gic() { return *m_gic; }
 	EventQueue events;
@@ -238,6 +260,32 @@ private:
 		m_sim.trace('i', int(at_target ? n.target : n.source),
 			    std::string("SGI ") + std::to_string(n.intid) + " " + names[int(n.event)], "gic",
 			    {{"from", std::to_string(n.source)}, {"to", std::to_string(n.target)}});
+	}
+
+	void make_firmware(const El3Spec& e)
+	{
+		el3::El3Params p;
+		p.sdei = e.sdei;
+		p.sdei_params.event0 = e.event0;
+		p.sdei_params.signal_checks = e.signal_checks;
+		p.psci = e.psci;
+		p.cpu_off_in_event_wedges = e.cpu_off_in_event_wedges;
+		p.smc_cycles = uint32_t(e.smc_cycles);
+		p.signal_cycles = uint32_t(e.signal_cycles);
+		p.dispatch_cycles = uint32_t(e.dispatch_cycles);
+		p.complete_cycles = uint32_t(e.complete_cycles);
+		std::vector<cpu::Arm64Pe*> pes;
+		for (auto& pe : m_pes)
+			pes.push_back(pe.get());
+		m_fw = std::make_unique<el3::El3Firmware>("el3", p, *m_gic, pes);
+		m_work.set_firmware(m_fw.get());
+		for (auto& shim : m_shims)
+			shim->set_firmware(m_fw.get());
+		m_fw->set_client([this](unsigned pe) { m_shims.at(pe)->sdei_entry(); });
+		m_fw->set_power_hook([this](unsigned pe, el3::PowerState st) {
+			m_shims.at(pe)->mark_stopped(st == el3::PowerState::kOff ? CpuState::off : CpuState::wedged);
+		});
+		m_fw->set_note_hook([this](unsigned pe, const std::string& what) { m_sim.log(int(pe), "el3", what); });
 	}
 
 	/// EL3 firmware's GIC set-up (TF-A gicv3 driver): groups, Secure SGIs, group enables.
@@ -270,6 +318,9 @@ private:
 			secure_write(rd + gic::GICR_IGROUPR0, 0xffff00ffu);
 			secure_write(rd + gic::GICR_IPRIORITYR0 + 8, 0x70707070u);
 			secure_write(rd + gic::GICR_IPRIORITYR0 + 12, 0x70707070u);
+			/* The SDEI dispatcher binds event 0 to SGI 8 and enables it (PLAT_SDEI_NORMAL_PRI 0x70). */
+			if (m_fw && m_fw->params().sdei)
+				secure_write(rd + gic::GICR_ISENABLER0, 1u << m_fw->params().sdei_params.sgi);
 			m_gic->icc_write_igrpen(i, gic::Group::G0, true);
 			/* gicv3_cpuif_enable(): open the priority mask (Secure write) so Non-secure software owns it. */
 			m_gic->icc_write_pmr(i, 0xff, false);
@@ -294,9 +345,11 @@ private:
 			kl::arm64::gic_cpu_init(k);
 			k.set_cpu_online(c.id, true);
 			v.ipi_setup(k);
+			v.cpu_up(k);
 			m_work.unmask(c);
 			c.state = CpuState::running;
 		}
+		v.late_init(static_cast<Arm64ShimImpl&>(*m_sim.cpus[0].shim));
 		for (CpuRt& c : m_sim.cpus)
 			c.shim->set_untimed(false);
 		m_faults.schedule([this](unsigned cpu, unsigned sgi) { m_gic->inject_pending(cpu, sgi); });
@@ -310,6 +363,7 @@ private:
 	std::unique_ptr<gic::GicV3> m_gic;
 	std::vector<std::unique_ptr<cpu::Arm64Pe>> m_pes;
 	std::vector<std::unique_ptr<Arm64ShimImpl>> m_shims;
+	std::unique_ptr<el3::El3Firmware> m_fw;
 	tlm_utils::simple_initiator_socket<Arm64Soc> m_fw_bus{"fw_bus"};
 	sc_core::sc_event m_booted;
 	bool m_is_booted = false;
@@ -331,10 +385,15 @@ kl::KernelConfig kernel_config(const Scenario& sc)
 		k.nmi_timeout_us = *sc.nmi_timeout / kPsPerUs;
 	if (sc.crash_timeout)
 		k.crash_timeout_us = *sc.crash_timeout / kPsPerUs;
+	if (sc.sdei_timeout)
+		k.sdei_timeout_us = *sc.sdei_timeout / kPsPerUs;
+	k.sdei_stop_epilogue = sc.sdei_stop_epilogue == "cpu_off"             ? kl::SdeiStopEpilogue::cpu_off
+			       : sc.sdei_stop_epilogue == "complete_then_park" ? kl::SdeiStopEpilogue::complete_then_park
+									       : kl::SdeiStopEpilogue::park;
 	return k;
 }
 
-void finish(Sim& s)
+void finish(Sim& s, el3::El3Firmware* fw)
 {
 	RunResult& r = s.res;
 	const Scenario& sc = s.sc;
@@ -406,6 +465,15 @@ void finish(Sim& s)
 		cr.crash_regs_from = c.crash_from;
 		cr.activity = c.activity;
 		cr.left_running = c.id < s.left_at_end.size() && s.left_at_end[c.id];
+		if (fw) {
+			const el3::PeSdei& p = fw->sdei().pe(c.id);
+			cr.has_el3 = true;
+			cr.el3_pe_masked = p.masked;
+			cr.el3_event0 = p.ev0.running ? "running" : p.ev0.enabled ? "enabled" : p.ev0.registered ? "registered" : "unregistered";
+			const el3::PowerState ps = fw->power(c.id);
+			cr.el3_power = ps == el3::PowerState::kOn ? "on" : ps == el3::PowerState::kOff ? "off" : "wedged";
+			cr.el3_dispatches = p.dispatches;
+		}
 		switch (c.state) {
 		case CpuState::offline:
 			cr.final_state = "offline";
@@ -419,6 +487,9 @@ void finish(Sim& s)
 			break;
 		case CpuState::off:
 			cr.final_state = "off";
+			break;
+		case CpuState::wedged:
+			cr.final_state = "el3_wedged";
 			break;
 		case CpuState::ended:
 			cr.final_state = "ended";
@@ -507,7 +578,7 @@ RunResult run_scenario(const Scenario& sc, uint64_t seed, const RunOptions& opts
 	r.host_sim_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(t2 - t1).count());
 	if (sim.first_trigger_host)
 		r.host_stop_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(t2 - *sim.first_trigger_host).count());
-	finish(sim);
+	finish(sim, s_soc->firmware());
 	// Close open activity spans in the trace.
 	if (sim.collect_trace)
 		for (CpuRt& c : sim.cpus)

@@ -70,6 +70,14 @@ void evaluate_expectations(const Scenario& sc, RunResult& r)
 		const std::string got = r.cpu_states.at(cpu).final_state;
 		check("CPU " + std::to_string(cpu) + " final state " + want + " (got " + got + ")", want == got);
 	}
+	for (const auto& [cpu, want] : e.el3_event0) {
+		const std::string got = r.cpu_states.at(cpu).el3_event0;
+		check("CPU " + std::to_string(cpu) + " EL3 event 0 " + want + " (got " + got + ")", want == got);
+	}
+	for (const auto& [cpu, want] : e.el3_power) {
+		const std::string got = r.cpu_states.at(cpu).el3_power;
+		check("CPU " + std::to_string(cpu) + " EL3 power " + want + " (got " + got + ")", want == got);
+	}
 	if (e.cpus_left_online)
 		check("CPUs left online " + cpus_text(*e.cpus_left_online) + " (got " + cpus_text(r.cpus_left_online) + ")",
 		      *e.cpus_left_online == r.cpus_left_online);

@@ -94,6 +94,9 @@ void write_console(std::ostream& os, const RunResult& r)
 		     << (c.stopped_at ? seconds(*c.stopped_at) : "-") << "  " << std::setw(10)
 		     << (c.crash_regs_saved ? "yes (" + c.crash_regs_from + ")" : "no") << "  " << std::setw(7)
 		     << c.final_state << "  " << c.activity;
+		if (c.has_el3)
+			line << " [EL3: " << (c.el3_pe_masked ? "masked" : "unmasked") << ", event 0 " << c.el3_event0
+			     << (c.el3_power != "on" ? ", " + c.el3_power : "") << "]";
 		std::string s = line.str();
 		while (!s.empty() && s.back() == ' ')
 			s.pop_back();
@@ -164,7 +167,12 @@ nlohmann::json report_json(const RunResult& r)
 					   {"crash_regs_saved", c.crash_regs_saved},
 					   {"crash_regs_from", c.crash_regs_from.empty() ? json(nullptr) : json(c.crash_regs_from)},
 					   {"final", c.final_state},
-					   {"activity", c.activity}});
+					   {"activity", c.activity},
+					   {"el3", c.has_el3 ? json{{"pe_masked", c.el3_pe_masked},
+								    {"event0", c.el3_event0},
+								    {"power", c.el3_power},
+								    {"dispatches", c.el3_dispatches}}
+							    : json(nullptr)}});
 	j["cpus_left_online"] = r.cpus_left_online;
 	j["log"] = json::array();
 	for (const auto& l : r.log)

@@ -37,6 +37,11 @@ struct CpuResult {
 	std::string final_state;              ///< parked | off | running | offline | ended
 	std::string activity;                 ///< what it was doing last
 	bool left_running = false;            ///< not stopped when the stop path ended
+	bool has_el3 = false;                 ///< the platform has EL3 firmware: the fields below mean something
+	bool el3_pe_masked = false;
+	std::string el3_event0;               ///< unregistered | registered | enabled | running
+	std::string el3_power;                ///< on | off | wedged
+	uint64_t el3_dispatches = 0;
 };
 
 struct InvariantResult {

@@ -32,6 +32,8 @@ const char* trigger_event_name(TriggerSpec::Event e)
 		return "reboot";
 	case TriggerSpec::Event::kdump:
 		return "kdump";
+	case TriggerSpec::Event::backtrace:
+		return "backtrace";
 	}
 	return "?";
 }
@@ -69,7 +71,7 @@ const char* const kOutcomes[] = {"all_stopped", "cpus_left_online", "hang", "dea
 const char* const kStoppedBy[] = {"irq", "nmi", "pseudo_nmi", "sdei", "sse"};
 const char* const kInvariants[] = {"no_cpu_running_after_stop", "crash_regs_saved", "no_nmi_nested_in_stop_handler",
 				   "no_lock_held_by_stopped_cpu", "stop_returned"};
-const char* const kFinals[] = {"parked", "off", "running", "offline", "initiator", "ended"};
+const char* const kFinals[] = {"parked", "off", "el3_wedged", "running", "offline", "ended"};
 
 class Reader {
 public:
@@ -329,7 +331,7 @@ private:
 
 	void platform(const YAML::Node& n)
 	{
-		if (!r.map(n, "platform", {"arch", "cpus", "clock_mhz", "gic", "latencies"}))
+		if (!r.map(n, "platform", {"arch", "cpus", "clock_mhz", "gic", "latencies", "el3", "store_visibility_cycles"}))
 			return;
 		if (n["arch"])
 			set(r.one_of(n["arch"], "platform.arch", {"arm64"}), sc.arch);
@@ -357,6 +359,11 @@ private:
 					set(r.boolean(g["security"], "platform.gic.security"), sc.gic_security);
 			}
 		}
+		if (n["store_visibility_cycles"])
+			set(r.uint(n["store_visibility_cycles"], "platform.store_visibility_cycles", 0, 1'000'000'000'000ull),
+			    sc.store_visibility_cycles);
+		if (n["el3"])
+			el3(n["el3"]);
 		if (n["latencies"]) {
 			const YAML::Node l = n["latencies"];
 			const std::vector<std::pair<std::string, uint64_t*>> fields = {
@@ -374,6 +381,33 @@ private:
 		}
 	}
 
+	void el3(const YAML::Node& n)
+	{
+		El3Spec e;
+		if (n.IsScalar() && n.Scalar() == "none") {
+			sc.el3.reset();
+			return;
+		}
+		if (!r.map(n, "platform.el3",
+			   {"sdei", "event0", "signal_checks", "psci", "cpu_off_in_event", "smc_cycles", "signal_cycles",
+			    "dispatch_cycles", "complete_cycles"}))
+			return;
+		for (auto [key, field] : std::vector<std::pair<const char*, bool*>>{
+			     {"sdei", &e.sdei}, {"event0", &e.event0}, {"signal_checks", &e.signal_checks}, {"psci", &e.psci}})
+			if (n[key])
+				set(r.boolean(n[key], std::string("platform.el3.") + key), *field);
+		if (n["cpu_off_in_event"])
+			if (auto v = r.one_of(n["cpu_off_in_event"], "platform.el3.cpu_off_in_event", {"off", "wedge"}))
+				e.cpu_off_in_event_wedges = *v == "wedge";
+		for (auto [key, field] : std::vector<std::pair<const char*, uint64_t*>>{{"smc_cycles", &e.smc_cycles},
+											  {"signal_cycles", &e.signal_cycles},
+											  {"dispatch_cycles", &e.dispatch_cycles},
+											  {"complete_cycles", &e.complete_cycles}})
+			if (n[key])
+				set(r.uint(n[key], std::string("platform.el3.") + key, 0, 1'000'000'000), *field);
+		sc.el3 = e;
+	}
+
 	void cycle_fields(const YAML::Node& n, const std::string& what,
 			  const std::vector<std::pair<std::string, uint64_t*>>& fields)
 	{
@@ -389,7 +423,8 @@ private:
 
 	void kernel(const YAML::Node& n)
 	{
-		if (!r.map(n, "kernel", {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs"}))
+		if (!r.map(n, "kernel",
+			   {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs", "sdei_stop_epilogue"}))
 			return;
 		if (n["variant"]) {
 			if (auto s = r.str(n["variant"], "kernel.variant")) {
@@ -415,9 +450,14 @@ private:
 			set(r.boolean(n["kexec_core"], "kernel.kexec_core"), sc.kexec_core);
 		if (n["hotplug_cpu"])
 			set(r.boolean(n["hotplug_cpu"], "kernel.hotplug_cpu"), sc.hotplug_cpu);
+		if (n["sdei_stop_epilogue"])
+			set(r.one_of(n["sdei_stop_epilogue"], "kernel.sdei_stop_epilogue", {"park", "cpu_off", "complete_then_park"}),
+			    sc.sdei_stop_epilogue);
 		if (n["timeouts"]) {
 			const YAML::Node t = n["timeouts"];
-			if (r.map(t, "kernel.timeouts", {"stop_us", "nmi_us", "crash_us"})) {
+			if (r.map(t, "kernel.timeouts", {"stop_us", "nmi_us", "crash_us", "sdei_us"})) {
+				if (t["sdei_us"])
+					sc.sdei_timeout = r.time(t["sdei_us"], "kernel.timeouts.sdei_us", kPsPerUs, kMaxTime);
 				if (t["stop_us"])
 					sc.stop_timeout = r.time(t["stop_us"], "kernel.timeouts.stop_us", kPsPerUs, kMaxTime);
 				if (t["nmi_us"])
@@ -432,7 +472,8 @@ private:
 				      {"store_cycles", &sc.costs.store_cycles},
 				      {"printk_cycles", &sc.costs.printk_cycles},
 				      {"irq_entry_cycles", &sc.costs.irq_entry_cycles},
-				      {"crash_save_cycles", &sc.costs.crash_save_cycles}});
+				      {"crash_save_cycles", &sc.costs.crash_save_cycles},
+				      {"backtrace_cycles", &sc.costs.backtrace_cycles}});
 		}
 	}
 
@@ -480,11 +521,11 @@ private:
 		for (size_t i = 0; i < n.size(); i++) {
 			const YAML::Node s = n[i];
 			const std::string w = what + "[" + std::to_string(i) + "]";
-			if (!r.map(s, w, {"spin", "lock", "idle"}))
+			if (!r.map(s, w, {"spin", "lock", "idle", "el3"}))
 				continue;
-			if (s.size() != 1 || !(s["spin"] || s["idle"] || s["lock"])) {
+			if (s.size() != 1 || !(s["spin"] || s["idle"] || s["lock"] || s["el3"])) {
 				if (s.size() != 1)
-					r.err(s, w + ": a step is exactly one of spin, lock, idle");
+					r.err(s, w + ": a step is exactly one of spin, lock, idle, el3");
 				continue;
 			}
 			WorkStep st;
@@ -492,11 +533,21 @@ private:
 			if (s["spin"]) {
 				const YAML::Node b = s["spin"];
 				st.kind = WorkStep::Kind::spin;
-				if (!r.map(b, w + ".spin", {"mask", "for_us", "forever"}))
+				if (!r.map(b, w + ".spin", {"mask", "sdei_mask", "for_us", "forever"}))
 					continue;
 				if (b["mask"])
 					set(mask(b["mask"], w + ".spin.mask"), st.mask);
+				if (b["sdei_mask"])
+					set(r.boolean(b["sdei_mask"], w + ".spin.sdei_mask"), st.sdei_mask);
 				duration(b, w + ".spin", st);
+			} else if (s["el3"]) {
+				const YAML::Node b = s["el3"];
+				st.kind = WorkStep::Kind::el3;
+				if (!r.map(b, w + ".el3", {"for_us", "forever"}))
+					continue;
+				duration(b, w + ".el3", st);
+				if (!sc.el3)
+					r.err(s, w + ".el3: the platform has no EL3 firmware (platform.el3)");
 			} else if (s["idle"]) {
 				const YAML::Node b = s["idle"];
 				st.kind = WorkStep::Kind::idle;
@@ -673,10 +724,11 @@ private:
 			ts.loc = Reader::loc(t);
 			ts.message = "stopsim injected panic";
 			if (t["event"]) {
-				if (auto e = r.one_of(t["event"], w + ".event", {"panic", "reboot", "kdump"}))
-					ts.event = *e == "panic" ? TriggerSpec::Event::panic
+				if (auto e = r.one_of(t["event"], w + ".event", {"panic", "reboot", "kdump", "backtrace"}))
+					ts.event = *e == "panic"    ? TriggerSpec::Event::panic
 						   : *e == "reboot" ? TriggerSpec::Event::reboot
-								    : TriggerSpec::Event::kdump;
+						   : *e == "kdump"  ? TriggerSpec::Event::kdump
+								    : TriggerSpec::Event::backtrace;
 			} else {
 				r.err(t, w + ": missing required key 'event'");
 			}
@@ -767,7 +819,7 @@ private:
 		e.loc = Reader::loc(n);
 		if (!r.map(n, "expect",
 			   {"outcome", "stopped_by", "crash_regs", "crash_regs_from", "final", "cpus_left_online", "log",
-			    "no_log", "stop_duration_us", "invariants", "rungs"}))
+			    "no_log", "stop_duration_us", "invariants", "rungs", "el3_event0", "el3_power"}))
 			return;
 		e.any = n.size() > 0;
 		if (n["outcome"])
@@ -797,6 +849,18 @@ private:
 				if (auto s = r.one_of(v, w, names(kFinals, std::size(kFinals))))
 					e.final_state[c] = *s;
 			});
+		if (n["el3_event0"])
+			per_cpu(n["el3_event0"], "expect.el3_event0", [&](unsigned c, const YAML::Node& v, const std::string& w) {
+				if (auto s = r.one_of(v, w, {"unregistered", "registered", "enabled", "running"}))
+					e.el3_event0[c] = *s;
+			});
+		if (n["el3_power"])
+			per_cpu(n["el3_power"], "expect.el3_power", [&](unsigned c, const YAML::Node& v, const std::string& w) {
+				if (auto s = r.one_of(v, w, {"on", "off", "wedged"}))
+					e.el3_power[c] = *s;
+			});
+		if ((n["el3_event0"] || n["el3_power"]) && !sc.el3)
+			r.err(n, "expect: el3_event0/el3_power need platform.el3");
 		if (n["cpus_left_online"]) {
 			const YAML::Node l = n["cpus_left_online"];
 			if (r.seq(l, "expect.cpus_left_online")) {
@@ -879,6 +943,12 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
 		errors.push_back({file, mark_loc(ex.mark), printable(ex.msg)});
 		return std::nullopt;
 	}
+	return load_scenario_node(root, file, errors);
+}
+
+std::optional<Scenario> load_scenario_node(const YAML::Node& root, const std::string& file,
+					   std::vector<ScenarioError>& errors)
+{
 	if (!root.IsDefined() || root.IsNull()) {
 		errors.push_back({file, {1, 1}, "scenario is empty"});
 		return std::nullopt;

@@ -30,9 +30,23 @@ struct ScenarioError {
 /// How a workload masks interrupts.
 enum class MaskKind { none, daif, pmr, irq };
 
+/// The EL3 firmware of an arm64 platform (TF-A-like). Absent: no EL3 model (no PSCI, no SDEI).
+struct El3Spec {
+	bool sdei = true;                ///< SDEI dispatcher present
+	bool event0 = true;              ///< event 0 supported
+	bool signal_checks = true;       ///< TF-A >= 2.12: SIGNAL returns EINVAL for a masked/unregistered target
+	bool psci = true;
+	bool cpu_off_in_event_wedges = false; ///< PSCI CPU_OFF from inside a running event never returns
+	uint64_t smc_cycles = 600;
+	uint64_t signal_cycles = 700;
+	uint64_t dispatch_cycles = 1150;
+	uint64_t complete_cycles = 700;
+};
+
 struct WorkStep {
-	enum class Kind { spin, lock, idle } kind = Kind::spin;
+	enum class Kind { spin, lock, idle, el3 } kind = Kind::spin;
 	MaskKind mask = MaskKind::none;
+	bool sdei_mask = false;   ///< spin: SDEI_PE_MASK before (as around CPU_PM idle entry)
 	bool forever = false;
 	Ps duration = 0;          ///< spin / idle length
 	std::string lock;         ///< lock name
@@ -74,7 +88,7 @@ struct AfterStopAction {
 };
 
 struct TriggerSpec {
-	enum class Event { panic, reboot, kdump } event = Event::panic;
+	enum class Event { panic, reboot, kdump, backtrace } event = Event::panic;
 	unsigned cpu = 0;
 	Ps at = 0;
 	std::string message;
@@ -109,6 +123,8 @@ struct Expectations {
 	std::optional<Ps> stop_min, stop_max;          ///< stop duration bounds
 	std::map<std::string, bool> invariants;
 	std::vector<RungExpect> rungs;
+	std::map<unsigned, std::string> el3_event0;  ///< unregistered | registered | enabled | running
+	std::map<unsigned, std::string> el3_power;   ///< on | off | wedged
 	bool any = false;
 	Loc loc;
 };
@@ -133,6 +149,7 @@ struct KernelCosts {
 	uint64_t printk_cycles = 5000;    ///< one console line
 	uint64_t irq_entry_cycles = 400;  ///< vector -> handler body (row 4)
 	uint64_t crash_save_cycles = 2000;///< crash_save_cpu()
+	uint64_t backtrace_cycles = 150000;///< dumping one CPU's stack to the console (60 us)
 };
 
 struct Scenario {
@@ -147,12 +164,15 @@ struct Scenario {
 	Latencies lat;
 	bool gic_prio_2024 = true;
 	bool gic_security = true;   ///< GICD_CTLR.DS = 0 (two security states)
+	std::optional<El3Spec> el3;
+	uint64_t store_visibility_cycles = 0; ///< a plain store reaches other CPUs this late
 	// kernel
 	std::string variant;
 	bool pseudo_nmi = false;
 	bool kexec_core = true;
 	bool hotplug_cpu = true;
-	std::optional<Ps> stop_timeout, nmi_timeout, crash_timeout;
+	std::optional<Ps> stop_timeout, nmi_timeout, crash_timeout, sdei_timeout;
+	std::string sdei_stop_epilogue = "park"; ///< park | cpu_off | complete_then_park
 	KernelCosts costs;
 	// the run
 	std::vector<CpuSpec> cpu_specs;
@@ -167,6 +187,19 @@ struct Scenario {
 std::optional<Scenario> load_scenario(const std::string& path, std::vector<ScenarioError>& errors);
 /// Same, from text (the file name is used in messages).
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
+					   std::vector<ScenarioError>& errors);
+
+} // namespace stopsim
+
+namespace YAML {
+class Node;
+}
+
+namespace stopsim {
+
+/// Same, from a parsed YAML tree (for example one that `--set` overrides changed): the checks and
+/// messages of the file loader, with positions taken from the tree's marks.
+std::optional<Scenario> load_scenario_node(const YAML::Node& root, const std::string& file,
 					   std::vector<ScenarioError>& errors);
 
 } // namespace stopsim

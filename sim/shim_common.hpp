@@ -4,6 +4,9 @@
 #pragma once
 #include "sim/sim_state.hpp"
 
+#include <algorithm>
+#include <memory>
+
 namespace stopsim {
 
 /// Everything the engine needs from a CPU's shim regardless of its architecture.
@@ -86,6 +89,8 @@ public:
 		const std::string w = what;
 		if (w == "irq_entry")
 			spend(m_sim.sc.costs.irq_entry_cycles);
+		else if (w == "backtrace_dump")
+			spend(m_sim.sc.costs.backtrace_cycles);
 		else
 			spend(m_sim.sc.costs.store_cycles);
 	}
@@ -116,7 +121,52 @@ public:
 		m_sim.notify_store();
 		spend(m_sim.sc.costs.store_cycles);
 	}
-	void smp_mb() override { spend(m_sim.sc.lat.dsb_cycles); }
+	/*
+	 * Store visibility (platform.store_visibility_cycles): a plain store reaches the other CPUs
+	 * that much later. Stores leave in program order (so smp_wmb() has nothing to reorder), an
+	 * SMC or a system-register write is not a memory access and does not wait for them, and a
+	 * DSB waits until they are all visible. Atomics (RMW) act at once.
+	 */
+	void plain_store(const char* what, std::function<void()> write) override
+	{
+		const uint64_t delay = m_sim.sc.store_visibility_cycles;
+		if (delay == 0 || m_untimed) {
+			store(what, write);
+			return;
+		}
+		auto pending = std::make_shared<std::function<void()>>(std::move(write));
+		m_cpu.store_buffer.push_back(pending);
+		const Ps at = now_ps() + m_pe.clock().cycles(delay);
+		m_cpu.stores_visible_at = std::max(m_cpu.stores_visible_at, at);
+		m_sim.events->schedule_at(at, [this, pending] {
+			if (*pending) {
+				(*pending)();
+				*pending = nullptr;
+				m_sim.notify_store();
+			}
+		});
+		spend(m_sim.sc.costs.store_cycles);
+	}
+	/// DSB: wait until every buffered store of this CPU is visible.
+	void drain_stores()
+	{
+		const Ps now = now_ps();
+		if (!m_untimed && m_cpu.stores_visible_at > now)
+			sc_core::wait(ps_time(m_cpu.stores_visible_at - now));
+		for (auto& p : m_cpu.store_buffer) {
+			if (*p) {
+				(*p)();
+				*p = nullptr;
+				m_sim.notify_store();
+			}
+		}
+		m_cpu.store_buffer.clear();
+	}
+	void smp_mb() override
+	{
+		drain_stores();
+		spend(m_sim.sc.lat.dsb_cycles);
+	}
 	void smp_rmb() override { spend(m_sim.sc.lat.dsb_cycles); }
 	void smp_wmb() override { spend(m_sim.sc.lat.dsb_cycles); }
 
@@ -235,6 +285,7 @@ protected:
 		if (!m_untimed)
 			m_pe.advance(cycles);
 	}
+public:
 	/// Park bookkeeping: the CPU reached its final state.
 	void mark_stopped(CpuState st)
 	{
@@ -246,9 +297,11 @@ protected:
 			const kl::Ctx c = m_cpu.frames.back().ctx;
 			m_cpu.stopped_by = c == kl::Ctx::irq ? "irq" : c == kl::Ctx::nmi ? nmi_name() : "sdei";
 		}
-		m_sim.set_activity(m_cpu, st == CpuState::off ? "off (CPU_OFF)" : "parked");
+		m_sim.set_activity(m_cpu, st == CpuState::off ? "off (PSCI CPU_OFF)"
+					  : st == CpuState::wedged ? "wedged in EL3" : "parked");
 		m_sim.notify_store();
 	}
+protected:
 	/// What an NMI is called on this architecture in reports (arm64: pseudo_nmi).
 	virtual const char* nmi_name() const = 0;
 

@@ -29,7 +29,7 @@ struct Frame {
 	Ps start = 0;
 };
 
-enum class CpuState { offline, booting, running, parked, off, ended };
+enum class CpuState { offline, booting, running, parked, off, wedged, ended };
 
 struct CpuRt {
 	unsigned id = 0;
@@ -48,6 +48,8 @@ struct CpuRt {
 	unsigned stop_depth = 0;
 	bool ever_online = false;
 	Ps activity_since = 0;
+	Ps stores_visible_at = 0; ///< when this CPU's last plain store reaches the others
+	std::vector<std::shared_ptr<std::function<void()>>> store_buffer; ///< plain stores not yet visible
 };
 
 struct Sim {
@@ -90,7 +92,10 @@ struct Sim {
 	void set_activity(CpuRt& c, const std::string& what);
 	/// The holder of a named spinlock (-1: free). Locks exist from their first mention.
 	int& lock_holder(const std::string& name) { return locks.try_emplace(name, -1).first->second; }
-	bool cpu_stopped(const CpuRt& c) const { return c.state == CpuState::parked || c.state == CpuState::off; }
+	bool cpu_stopped(const CpuRt& c) const
+	{
+		return c.state == CpuState::parked || c.state == CpuState::off || c.state == CpuState::wedged;
+	}
 };
 
 } // namespace stopsim

@@ -69,14 +69,24 @@ private:
 		fire(t);
 	}
 
-	[[noreturn]] void fire(const TriggerSpec& t)
+	/// Run a trigger's path. Stops never return; a backtrace returns to the workload.
+	void fire(const TriggerSpec& t)
 	{
 		kl::Shim& k = m_c.shim->kernel();
 		kl::PanicHooks hooks;
 		hooks.after_stop = [this, &t] { after_stop(t); };
-		m_sim.set_activity(m_c, trigger_event_name(t.event));
 		if (m_sim.collect_trace)
 			m_sim.trace('i', int(m_c.id), std::string("trigger: ") + trigger_event_name(t.event), "trigger");
+		if (t.event == TriggerSpec::Event::backtrace) {
+			const std::string was = m_c.activity;
+			m_sim.set_activity(m_c, "trigger_all_cpu_backtrace()");
+			if (!m_sim.variant->trigger_all_cpu_backtrace(k))
+				m_sim.log(int(m_c.id), "sim", std::string("stopsim: ") + m_sim.variant->name() +
+								     " has no NMI backtrace: trigger ignored");
+			m_sim.set_activity(m_c, was);
+			return;
+		}
+		m_sim.set_activity(m_c, trigger_event_name(t.event));
 		switch (t.event) {
 		case TriggerSpec::Event::panic:
 			kl::panic(k, *m_sim.variant, t.message, false, hooks);
@@ -85,9 +95,9 @@ private:
 			kl::panic(k, *m_sim.variant, t.message, true, hooks);
 		case TriggerSpec::Event::reboot:
 			kl::kernel_restart(k, *m_sim.variant, hooks);
+		case TriggerSpec::Event::backtrace:
+			break;
 		}
-		for (;;)
-			sc_core::wait(m_sim.never);
 	}
 
 	/// Spin in task context until `deadline`, taking interrupts the masks allow and running triggers.
@@ -142,13 +152,20 @@ private:
 		switch (st.kind) {
 		case WorkStep::Kind::spin: {
 			m_arch.mask(m_c, st.mask);
-			m_sim.set_activity(m_c, "spin, " + m_arch.mask_text(st.mask));
+			std::string what = "spin, " + m_arch.mask_text(st.mask);
+			if (st.sdei_mask && m_arch.firmware_nmi_mask(m_c))
+				what += ", SDEI masked";
+			m_sim.set_activity(m_c, what);
 			task_wait(st.forever ? cpu::kForever : now_ps() + st.duration);
 			m_arch.unmask(m_c);
 			break;
 		}
 		case WorkStep::Kind::idle:
 			idle(st.forever ? cpu::kForever : now_ps() + st.duration);
+			break;
+		case WorkStep::Kind::el3:
+			m_sim.set_activity(m_c, "stuck in EL3 (SMC not returning)");
+			m_arch.stuck_in_firmware(m_c, st.forever ? cpu::kForever : now_ps() + st.duration);
 			break;
 		case WorkStep::Kind::lock:
 			for (uint64_t round = 0; st.repeat_forever || round < st.repeat; round++) {

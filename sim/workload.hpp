@@ -16,6 +16,10 @@ public:
 	virtual void secondary_boot(CpuRt& c) = 0;
 	/// The rest of secondary_start_kernel: online, IPIs on, interrupts on.
 	virtual void secondary_online(CpuRt& c) = 0;
+	/// Mask firmware NMIs on this CPU (arm64: SDEI_PE_MASK); false if the platform has none.
+	virtual bool firmware_nmi_mask(CpuRt& c) = 0;
+	/// Hold this CPU in firmware (arm64: an SMC that does not return) until `until`.
+	virtual void stuck_in_firmware(CpuRt& c, Ps until) = 0;
 };
 
 /// The software of CPU `c` (runs in its PE thread).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The registry of kernel eras this build can simulate.
 #include "kl/variant.hpp"
+#include "kl/arm64/arm64_sdei.hpp"
 #include "kl/arm64/arm64_v6_12.hpp"
 #include "kl/arm64/arm64_v6_6.hpp"
 #include "kl/arm64/arm64_v6_7.hpp"
@@ -14,6 +15,10 @@ const Factory kFactories[] = {
 	&make<arm64::Arm64V6_6>,
 	&make<arm64::Arm64V6_7>,
 	&make<arm64::Arm64V6_12>,
+	&make<arm64::Arm64SdeiV1>,
+	&make<arm64::Arm64SdeiV2>,
+	&make<arm64::Arm64SdeiV4>,
+	&make<arm64::Arm64SdeiV5>,
 };
 } // namespace
 

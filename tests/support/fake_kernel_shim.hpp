@@ -31,7 +31,9 @@ struct World {
 	std::function<void(unsigned from, uint64_t sgi1r)> on_sgi; ///< called for each ICC_SGI1R_EL1 write
 	uint64_t checks = 0;                      ///< spin_poll condition evaluations
 	uint64_t delays = 0;                      ///< spin_poll delays
-	bool sdei_present = false;
+	bool sdei_present = true; ///< firmware answers SDEI calls (with 0)
+	bool psci_present = true;
+	std::map<uint32_t, long> smc_result; ///< per function ID; default 0
 
 	explicit World(unsigned cpus)
 	{
@@ -194,10 +196,13 @@ public:
 	long smc(uint32_t fid, uint64_t, uint64_t, uint64_t) override
 	{
 		rec("smc " + hex(fid));
-		return m_w.sdei_present ? 0 : kl::arm64::SMCCC_RET_NOT_SUPPORTED;
+		auto it = m_w.smc_result.find(fid);
+		return it == m_w.smc_result.end() ? 0 : it->second;
 	}
 	void wfe_wfi() override { throw Parked{m_id}; }
-	bool in_sdei_handler() override { return false; }
+	bool in_sdei_handler() override { return ctx == kl::Ctx::sdei; }
+	bool sdei_firmware_present() override { return m_w.sdei_present; }
+	bool psci_present() override { return m_w.psci_present; }
 	void trace_parked() override { rec("parked"); }
 
 	uint32_t daif = 0;

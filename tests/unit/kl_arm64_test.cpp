@@ -381,7 +381,8 @@ TEST_CASE("kl::variants: the registry knows every era by name", "[kl]")
 	std::vector<std::string> names;
 	for (const auto& i : list_variants())
 		names.push_back(i.name);
-	CHECK(names == std::vector<std::string>{"arm64-v6.6", "arm64-v6.7", "arm64-v6.12"});
+	CHECK(names == std::vector<std::string>{"arm64-v6.6", "arm64-v6.7", "arm64-v6.12", "arm64-sdei-v1",
+						"arm64-sdei-v2", "arm64-sdei-v4", "arm64-sdei-v5"});
 	CHECK(make_variant("arm64-v6.12") != nullptr);
 	CHECK(make_variant("arm64-v9.9") == nullptr);
 }

@@ -36,6 +36,9 @@ struct Regs {
 /// How the system leaves Linux at the end of a trigger's path.
 enum class MachineEnd { panic_halt, restart, kexec };
 
+/// How the SDEI stop handler ends (the A/B experiments of June 2026, kernel-algorithms.md 1.6).
+enum class SdeiStopEpilogue { park, cpu_off, complete_then_park };
+
 /// Build and boot options that change the algorithms (Kconfig and command line).
 struct KernelConfig {
 	bool pseudo_nmi = false;   ///< CONFIG_ARM64_PSEUDO_NMI=y and irqchip.gicv3_pseudo_nmi=1
@@ -45,6 +48,8 @@ struct KernelConfig {
 	uint64_t stop_timeout_us = USEC_PER_SEC;       ///< first (IRQ) rung
 	uint64_t nmi_timeout_us = 10 * USEC_PER_MSEC;  ///< NMI rung
 	uint64_t crash_timeout_us = USEC_PER_SEC;      ///< crash-stop IPI wait
+	uint64_t sdei_timeout_us = 100 * USEC_PER_MSEC;///< SDEI rung
+	SdeiStopEpilogue sdei_stop_epilogue = SdeiStopEpilogue::park;
 };
 
 /// Kernel globals every era shares (cpu_online_mask and its counter, panic_cpu, system_state).
@@ -53,6 +58,8 @@ struct KernelState {
 	unsigned num_online = 0;      ///< the separate counter num_online_cpus() reads
 	int panic_cpu = -1;           ///< PANIC_CPU_INVALID
 	SystemState system_state = SystemState::running;
+	unsigned long backtrace_flag = 0; ///< lib/nmi_backtrace.c: bit 0 = a request is in flight
+	CpuMask backtrace_mask;           ///< CPUs still to print their backtrace
 };
 
 class Shim {
@@ -86,10 +93,27 @@ public:
 	// Shared memory. Reads are plain; every write goes through here so that pollers see it.
 	virtual void set_cpu_online(unsigned cpu, bool online) = 0;
 	virtual void store(const char* what, const std::function<void()>& write) = 0;
+	/// A plain (non-atomic) store: WRITE_ONCE, cpumask_or. Other CPUs may see it late when the
+	/// platform models store visibility; `write` must capture by value.
+	virtual void plain_store(const char* what, std::function<void()> write) { store(what, write); }
 	virtual void smp_mb() = 0;
 	virtual void smp_rmb() = 0;
 	virtual void smp_wmb() = 0;
-	template <class T> void write_once(T& var, T v) { store("WRITE_ONCE", [&] { var = v; }); }
+	template <class T> void write_once(T& var, T v) { plain_store("WRITE_ONCE", [&var, v] { var = v; }); }
+	bool test_and_clear_bit(unsigned nr, unsigned long& word)
+	{
+		bool old = false;
+		store("test_and_clear_bit", [&] { old = word & (1ul << nr); word &= ~(1ul << nr); });
+		return old;
+	}
+	void clear_bit(unsigned nr, unsigned long& word) { store("clear_bit", [&] { word &= ~(1ul << nr); }); }
+	/// cpumask_test_and_clear_cpu(): atomic.
+	bool cpumask_test_and_clear_cpu(unsigned cpu, CpuMask& m)
+	{
+		bool old = false;
+		store("cpumask_test_and_clear_cpu", [&] { old = m.test(cpu); m.clear(cpu); });
+		return old;
+	}
 	bool test_and_set_bit(unsigned nr, unsigned long& word)
 	{
 		bool old = false;

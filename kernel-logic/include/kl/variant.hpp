@@ -28,6 +28,12 @@ public:
 	[[noreturn]] virtual void panic_smp_self_stop(Shim& k) = 0;
 	/// machine_restart(): what the architecture does before reset.
 	virtual void machine_restart(Shim& k) = 0;
+	/// A CPU comes up (cpuhp starting callbacks): runs on that CPU, at boot or when it onlines.
+	virtual void cpu_up(Shim&) {}
+	/// device_initcall/late_initcall work that runs once, on the boot CPU, after all CPUs are up.
+	virtual void late_init(Shim&) {}
+	/// trigger_all_cpu_backtrace(): false when the architecture has no NMI backtrace.
+	virtual bool trigger_all_cpu_backtrace(Shim&) { return false; }
 };
 
 struct VariantInfo {

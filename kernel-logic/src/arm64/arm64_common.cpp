@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Helpers of arch/arm64/kernel/smp.c and friends that every era since v4.x shares.
 #include "kl/arm64/arm64.hpp"
+#include "kl/nmi_backtrace.hpp"
 
 #include <stdexcept>
 
@@ -35,14 +36,57 @@ void cpu_park_loop(Arm64Shim& k)
 		k.wfe_wfi();
 }
 
+long sdei_to_linux_errno(long sdei_err)
+{
+	switch (sdei_err) {
+	case -1: /* SDEI_NOT_SUPPORTED */
+		return -95; /* -EOPNOTSUPP */
+	case -2: /* SDEI_INVALID_PARAMETERS */
+		return -22; /* -EINVAL */
+	case -3: /* SDEI_DENIED */
+		return -1; /* -EPERM */
+	case -5: /* SDEI_PENDING */
+		return -115; /* -EINPROGRESS */
+	case -10: /* SDEI_OUT_OF_RESOURCE */
+		return -12; /* -ENOMEM */
+	default:
+		return sdei_err < 0 ? -22 : 0;
+	}
+}
+
 int sdei_mask_local_cpu(Arm64Shim& k)
 {
+	/* Without SDEI firmware the driver never made a conduit: -EIO, no call, no message. */
+	if (!k.sdei_firmware_present())
+		return int(-kEIO);
 	const long err = k.smc(SDEI_1_0_FN_SDEI_PE_MASK);
-	/* No SDEI firmware answers NOT_SUPPORTED, which the driver turns into -kEIO: silent. */
-	const long ret = err == SMCCC_RET_NOT_SUPPORTED ? -kEIO : err;
+	/* PE_MASK answers 1 (changed) or 0 (already masked); only negatives are errors. */
+	const long ret = err < 0 ? sdei_to_linux_errno(err) : 0;
 	if (ret && ret != -kEIO)
 		k.pr_warn("failed to mask CPU[" + std::to_string(k.smp_processor_id()) + "]: " + std::to_string(ret));
 	return int(ret);
+}
+
+int sdei_unmask_local_cpu(Arm64Shim& k)
+{
+	if (!k.sdei_firmware_present())
+		return int(-kEIO);
+	const long err = k.smc(SDEI_1_0_FN_SDEI_PE_UNMASK);
+	const long ret = err < 0 ? sdei_to_linux_errno(err) : 0;
+	if (ret)
+		k.pr_warn("failed to unmask CPU[" + std::to_string(k.smp_processor_id()) + "]: " + std::to_string(ret));
+	return int(ret);
+}
+
+int Arm64Variant::sdei_event_handler(Arm64Shim&, const Regs&)
+{
+	/* No era before the SDEI NMI service registers a handler for event 0. */
+	return SDEI_EV_FAILED;
+}
+
+void Arm64Variant::cpu_up(Shim& k)
+{
+	sdei_unmask_local_cpu(arm64_shim(k));
 }
 
 void sdei_handler_abort(Arm64Shim& k)
@@ -55,7 +99,7 @@ void sdei_handler_abort(Arm64Shim& k)
 void cpu_try_die(Arm64Shim& k, unsigned cpu)
 {
 	(void)cpu;
-	if (!k.config().hotplug_cpu)
+	if (!k.config().hotplug_cpu || !k.psci_present())
 		return;
 	/* cpu_ops->cpu_die is PSCI CPU_OFF; on success it does not come back. */
 	k.smc(PSCI_0_2_FN_CPU_OFF);
@@ -74,6 +118,12 @@ void local_cpu_stop(Arm64Shim& k, unsigned cpu)
 const char* ipi_rung_name(Shim& k, const Arm64Variant& v, unsigned ipi)
 {
 	return v.ipi_should_be_nmi(k, ipi) ? "pseudo_nmi" : "irq";
+}
+
+void arm64_backtrace_ipi(Arm64Shim& k, Arm64Variant& v, const CpuMask& mask, int exclude_cpu, unsigned ipi)
+{
+	nmi_trigger_cpumask_backtrace(k, mask, exclude_cpu,
+				      [&](const CpuMask& targets) { v.smp_cross_call(k, targets, ipi); });
 }
 
 void Arm64Variant::machine_restart(Shim& k)

@@ -4,6 +4,7 @@
 // freeze a CPU holding a lock the panic path needs later), and fall back to a pseudo-NMI only for
 // the CPUs still online after a second.
 #include "kl/arm64/arm64_v6_12.hpp"
+#include "kl/nmi_backtrace.hpp"
 
 namespace kl::arm64 {
 
@@ -152,9 +153,18 @@ void Arm64V6_12::do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs& regs)
 		if (k.config().kexec_core && crash_stop)
 			ipi_cpu_crash_stop(k, cpu, regs);
 		local_cpu_stop(k, cpu);
+	case IPI_CPU_BACKTRACE:
+		nmi_cpu_backtrace(k, regs);
+		break;
 	default:
 		break;
 	}
+}
+
+bool Arm64V6_12::trigger_all_cpu_backtrace(Shim& k)
+{
+	arm64_backtrace_ipi(arm64_shim(k), *this, k.cpu_online_mask(), -1, IPI_CPU_BACKTRACE);
+	return true;
 }
 
 } // namespace kl::arm64

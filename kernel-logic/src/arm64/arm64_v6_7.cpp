@@ -2,6 +2,7 @@
 // arm64 v6.7 .. v6.11 (d7402513c935): the v6.6 algorithms unchanged, but with pseudo-NMI in
 // use IPI_CPU_STOP and IPI_CPU_CRASH_STOP are themselves pseudo-NMIs: one NMI rung, no IRQ first.
 #include "kl/arm64/arm64_v6_7.hpp"
+#include "kl/nmi_backtrace.hpp"
 
 namespace kl::arm64 {
 
@@ -25,6 +26,21 @@ bool Arm64V6_7::ipi_should_be_nmi(Shim& k, unsigned ipi) const
 	default:
 		return false;
 	}
+}
+
+void Arm64V6_7::do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs& regs)
+{
+	if (ipinr == IPI_CPU_BACKTRACE) {
+		nmi_cpu_backtrace(k, regs);
+		return;
+	}
+	Arm64V6_6::do_handle_IPI(k, ipinr, regs);
+}
+
+bool Arm64V6_7::trigger_all_cpu_backtrace(Shim& k)
+{
+	arm64_backtrace_ipi(arm64_shim(k), *this, k.cpu_online_mask(), -1, IPI_CPU_BACKTRACE);
+	return true;
 }
 
 } // namespace kl::arm64

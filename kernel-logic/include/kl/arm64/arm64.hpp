@@ -30,12 +30,22 @@ constexpr GicPrio kPrio2024{0xe0, 0xc0, 0x10, 0xc0, 0x80, 0xf0};
 /// The values before 2024 (IRQOFF = 0xe0 & ~0x80, NMI = GICD_INT_DEF_PRI & ~0x80).
 constexpr GicPrio kPrioPre2024{0xe0, 0x60, 0x10, 0xa0, 0x20, 0xf0};
 
-// SMC Calling Convention results and the function IDs this layer issues.
+// SMC Calling Convention results and the function IDs this layer issues (include/uapi/linux/arm_sdei.h).
 constexpr long SMCCC_RET_NOT_SUPPORTED = -1;
+constexpr uint32_t SDEI_1_0_FN_SDEI_VERSION = 0xC4000020;
+constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_REGISTER = 0xC4000021;
+constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_ENABLE = 0xC4000022;
+constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_COMPLETE = 0xC4000025;
 constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_COMPLETE_AND_RESUME = 0xC4000026;
 constexpr uint32_t SDEI_1_0_FN_SDEI_PE_MASK = 0xC400002B;
+constexpr uint32_t SDEI_1_0_FN_SDEI_PE_UNMASK = 0xC400002C;
+constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_SIGNAL = 0xC400002F;
 constexpr uint32_t PSCI_0_2_FN_CPU_OFF = 0x84000002;
+constexpr int SDEI_EV_HANDLED = 0;
+constexpr int SDEI_EV_FAILED = 1;
 constexpr long kEIO = 5; ///< EIO
+/// sdei_to_linux_errno(): SDEI error codes as Linux reports them.
+long sdei_to_linux_errno(long sdei_err);
 
 /// The arm64 side of the shim: what arch code reaches below C (system registers, SMC, MMIO).
 class Arm64Shim : public Shim {
@@ -67,6 +77,10 @@ public:
 	virtual void wfe_wfi() = 0;
 	/// This CPU is running an SDEI event handler (sdei_active_{normal,critical}_event).
 	virtual bool in_sdei_handler() = 0;
+	/// The SDEI driver probed firmware with SDEI (sdei_firmware_call is set; sdei_is_present()).
+	virtual bool sdei_firmware_present() = 0;
+	/// PSCI is there, so cpu_ops->cpu_die exists.
+	virtual bool psci_present() = 0;
 	/// The CPU reached its final resting place: for the report only.
 	virtual void trace_parked() = 0;
 };
@@ -90,6 +104,8 @@ int sdei_mask_local_cpu(Arm64Shim& k);
 void sdei_handler_abort(Arm64Shim& k);
 /// __cpu_try_die(): PSCI CPU_OFF if hotplug is built in. Returns only if that failed.
 void cpu_try_die(Arm64Shim& k, unsigned cpu);
+/// sdei_unmask_local_cpu(): SDEI_PE_UNMASK (the driver's CPU-up callback).
+int sdei_unmask_local_cpu(Arm64Shim& k);
 /// local_cpu_stop(): mark offline (the ack), mask everything, mask SDEI, park.
 [[noreturn]] void local_cpu_stop(Arm64Shim& k, unsigned cpu);
 /// "irq" or "pseudo_nmi": how an IPI of this era reaches its targets.
@@ -111,12 +127,20 @@ public:
 	virtual unsigned nr_ipi() const = 0;
 	/// do_handle_IPI(): the receiving side.
 	virtual void do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs& regs) = 0;
+	/// The client's SDEI event handler (__sdei_handler -> the registered callback). Returns
+	/// SDEI_EV_HANDLED or SDEI_EV_FAILED; a stop never returns.
+	virtual int sdei_event_handler(Arm64Shim& k, const Regs& regs);
+	/// The SDEI driver's CPU-up callback unmasks the PE when firmware has SDEI.
+	void cpu_up(Shim& k) override;
 	/// smp_cross_call()
 	void smp_cross_call(Arm64Shim& k, const CpuMask& target, unsigned ipinr) { gic_ipi_send_mask(k, target, ipinr); }
 	/// ipi_setup(): enable this CPU's IPIs, as NMIs where ipi_should_be_nmi() says so.
 	void ipi_setup(Arm64Shim& k);
 	void machine_restart(Shim& k) override;
 };
+
+/// arch_trigger_cpumask_backtrace() over IPI_CPU_BACKTRACE (a pseudo-NMI where enabled, v6.7+).
+void arm64_backtrace_ipi(Arm64Shim& k, Arm64Variant& v, const CpuMask& mask, int exclude_cpu, unsigned ipi);
 
 /// el1_interrupt() -> gic_handle_irq(): the Linux side of a taken IRQ (or FIQ as NMI).
 void el1_interrupt(Arm64Shim& k, Arm64Variant& v);

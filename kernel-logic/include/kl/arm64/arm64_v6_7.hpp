@@ -18,6 +18,8 @@ public:
 	std::vector<std::string> ipi_names() const override;
 	bool ipi_should_be_nmi(Shim& k, unsigned ipi) const override;
 	unsigned nr_ipi() const override { return MAX_IPI; }
+	void do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs& regs) override;
+	bool trigger_all_cpu_backtrace(Shim& k) override;
 };
 
 } // namespace kl::arm64

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+// lib/nmi_backtrace.c: the generic all-CPU backtrace, raised by whatever the architecture offers.
+#pragma once
+#include "kl/shim.hpp"
+
+#include <functional>
+
+namespace kl {
+
+/// nmi_trigger_cpumask_backtrace(): one request at a time (a concurrent one is dropped), a 10 s
+/// wait of 10000 x mdelay(1) for the targets to clear their bits. `exclude_cpu` < 0: none.
+void nmi_trigger_cpumask_backtrace(Shim& k, const CpuMask& mask, int exclude_cpu,
+				   const std::function<void(const CpuMask&)>& raise);
+/// nmi_cpu_backtrace(): on a target, print and clear its bit if asked; false if not asked.
+bool nmi_cpu_backtrace(Shim& k, const Regs& regs);
+
+} // namespace kl

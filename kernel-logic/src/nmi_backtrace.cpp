@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// The generic NMI backtrace (kernel-algorithms.md 1.7), in our own words.
+#include "kl/nmi_backtrace.hpp"
+
+namespace kl {
+
+void nmi_trigger_cpumask_backtrace(Shim& k, const CpuMask& mask, int exclude_cpu,
+				   const std::function<void(const CpuMask&)>& raise)
+{
+	KernelState& s = k.ks();
+	const unsigned this_cpu = k.smp_processor_id();
+
+	/* A request already in flight wins; this one is dropped without a word. */
+	if (k.test_and_set_bit(0, s.backtrace_flag))
+		return;
+
+	k.store("cpumask_copy", [&] {
+		s.backtrace_mask = mask;
+		if (exclude_cpu >= 0)
+			s.backtrace_mask.clear(unsigned(exclude_cpu));
+	});
+
+	/* Our own backtrace is printed here, not through an NMI. */
+	if (s.backtrace_mask.test(this_cpu))
+		nmi_cpu_backtrace(k, Regs{false, Ctx::task, "trigger"});
+
+	if (!s.backtrace_mask.empty()) {
+		k.pr_info("Sending NMI from CPU " + std::to_string(this_cpu) + " to CPUs " +
+			  s.backtrace_mask.to_range_list() + ":");
+		raise(s.backtrace_mask);
+	}
+
+	/* Wait up to 10 seconds for all CPUs to do the backtrace (touching the watchdog meanwhile). */
+	k.spin_poll([&] { return !s.backtrace_mask.empty(); }, 10000, 1000);
+
+	k.clear_bit(0, s.backtrace_flag);
+}
+
+bool nmi_cpu_backtrace(Shim& k, const Regs& regs)
+{
+	KernelState& s = k.ks();
+	const unsigned cpu = k.smp_processor_id();
+
+	if (!s.backtrace_mask.test(cpu))
+		return false;
+	(void)regs;
+	k.pr_warn("NMI backtrace for cpu " + std::to_string(cpu));
+	k.cost("backtrace_dump");
+	k.cpumask_test_and_clear_cpu(cpu, s.backtrace_mask);
+	return true;
+}
+
+} // namespace kl
