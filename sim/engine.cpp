@@ -62,7 +62,9 @@ static void snapshot_left(Sim& s)
 {
 	s.left_at_end.assign(s.cpus.size(), false);
 	for (const CpuRt& c : s.cpus) {
-		if (int(c.id) == s.end_cpu || c.state == CpuState::offline)
+		// The CPU whose path ended the run is not "left online"; in a hang (no path ended) neither
+		// are the CPUs still in their own stop path: they are the ones doing the stopping.
+		if (int(c.id) == s.end_cpu || c.state == CpuState::offline || (!s.ended && c.initiator))
 			continue;
 		if (!s.cpu_stopped(c))
 			s.left_at_end[c.id] = true;
@@ -216,8 +218,6 @@ public:
 		pp.take_cycles = uint32_t(sc.lat.take_cycles);
 		pp.entry_cycles = uint32_t(sc.lat.exception_entry_cycles);
 		pp.wfi_wake_cycles = uint32_t(sc.lat.wfi_wake_cycles);
-		pp.sysreg_cycles = uint32_t(sc.lat.sysreg_cycles);
-		pp.dsb_cycles = uint32_t(sc.lat.dsb_cycles);
 
 		sim.cpus.resize(sc.cpus);
 		m_pes.reserve(sc.cpus);

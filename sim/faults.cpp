@@ -17,7 +17,15 @@ FaultAction FaultInjector::at(FaultPoint point, unsigned source, unsigned target
 {
 	FaultAction act;
 	const Ps now = now_ps();
-	for (size_t i = 0; i < m_sim.sc.faults.size(); i++) {
+	// A matching drop wins: it alone fires, so no delay fault spends its count on a lost SGI.
+	std::vector<size_t> order;
+	for (size_t i = 0; i < m_sim.sc.faults.size(); i++)
+		if (m_sim.sc.faults[i].kind == FaultSpec::Kind::drop_ipi)
+			order.push_back(i);
+	for (size_t i = 0; i < m_sim.sc.faults.size(); i++)
+		if (m_sim.sc.faults[i].kind != FaultSpec::Kind::drop_ipi)
+			order.push_back(i);
+	for (size_t i : order) {
 		const FaultSpec& f = m_sim.sc.faults[i];
 		const bool dispatch_kind = f.kind == FaultSpec::Kind::drop_ipi || f.kind == FaultSpec::Kind::delay_ipi;
 		const bool signal_kind = f.kind == FaultSpec::Kind::delay_irq;

@@ -252,6 +252,8 @@ private:
 };
 
 constexpr Ps kMaxTime = 3600 * kPsPerS;
+/// Latency and cost parameters are 32-bit cycle counts in the models (about 0.4 s at 2.5 GHz).
+constexpr uint64_t kMaxCycleParam = 1'000'000'000ull;
 
 template <class T> void set(std::optional<T> v, T& out)
 {
@@ -418,7 +420,7 @@ private:
 			return;
 		for (const auto& f : fields)
 			if (n[f.first])
-				set(r.uint(n[f.first], what + "." + f.first, 0, 1'000'000'000'000ull), *f.second);
+				set(r.uint(n[f.first], what + "." + f.first, 0, kMaxCycleParam), *f.second);
 	}
 
 	void kernel(const YAML::Node& n)
@@ -457,13 +459,13 @@ private:
 			const YAML::Node t = n["timeouts"];
 			if (r.map(t, "kernel.timeouts", {"stop_us", "nmi_us", "crash_us", "sdei_us"})) {
 				if (t["sdei_us"])
-					sc.sdei_timeout = r.time(t["sdei_us"], "kernel.timeouts.sdei_us", kPsPerUs, kMaxTime);
+					sc.sdei_timeout = whole_us(t["sdei_us"], "kernel.timeouts.sdei_us");
 				if (t["stop_us"])
-					sc.stop_timeout = r.time(t["stop_us"], "kernel.timeouts.stop_us", kPsPerUs, kMaxTime);
+					sc.stop_timeout = whole_us(t["stop_us"], "kernel.timeouts.stop_us");
 				if (t["nmi_us"])
-					sc.nmi_timeout = r.time(t["nmi_us"], "kernel.timeouts.nmi_us", kPsPerUs, kMaxTime);
+					sc.nmi_timeout = whole_us(t["nmi_us"], "kernel.timeouts.nmi_us");
 				if (t["crash_us"])
-					sc.crash_timeout = r.time(t["crash_us"], "kernel.timeouts.crash_us", kPsPerUs, kMaxTime);
+					sc.crash_timeout = whole_us(t["crash_us"], "kernel.timeouts.crash_us");
 			}
 		}
 		if (n["costs"]) {
@@ -475,6 +477,17 @@ private:
 				      {"crash_save_cycles", &sc.costs.crash_save_cycles},
 				      {"backtrace_cycles", &sc.costs.backtrace_cycles}});
 		}
+	}
+
+	/// Kernel timeouts are loop counts of udelay(1): whole microseconds only.
+	std::optional<Ps> whole_us(const YAML::Node& n, const std::string& what)
+	{
+		auto v = r.time(n, what, kPsPerUs, kMaxTime);
+		if (v && *v % kPsPerUs != 0) {
+			r.err(n, what + ": a kernel timeout is a count of udelay(1) calls: whole microseconds only");
+			return std::nullopt;
+		}
+		return v;
 	}
 
 	void limits(const YAML::Node& n)
@@ -699,6 +712,10 @@ private:
 			} else if (fs.kind == FaultSpec::Kind::pend_ipi) {
 				r.err(f, w + ": pend_ipi needs 'at_us'");
 			}
+			if (fs.kind == FaultSpec::Kind::pend_ipi)
+				for (const char* k : {"from_cpu", "count", "from_us", "until_us"})
+					if (f[k])
+						r.err(f[k], w + ": pend_ipi acts once at 'at_us'; it takes no '" + k + "'");
 			if (f["from_us"])
 				set(r.time(f["from_us"], w + ".from_us", kPsPerUs, kMaxTime), fs.from);
 			if (f["until_us"])
@@ -718,7 +735,7 @@ private:
 		for (size_t i = 0; i < n.size(); i++) {
 			const YAML::Node t = n[i];
 			const std::string w = "triggers[" + std::to_string(i) + "]";
-			if (!r.map(t, w, {"event", "cpu", "at_us", "message", "after_stop"}))
+			if (!r.map(t, w, {"event", "cpu", "at_us", "message", "after_stop", "cpus"}))
 				continue;
 			TriggerSpec ts;
 			ts.loc = Reader::loc(t);
@@ -744,6 +761,16 @@ private:
 				r.err(t, w + ": missing required key 'at_us'");
 			if (t["message"])
 				set(r.str(t["message"], w + ".message"), ts.message);
+			if (t["cpus"]) {
+				if (ts.event != TriggerSpec::Event::backtrace)
+					r.err(t["cpus"], w + ".cpus: only a backtrace trigger takes a CPU list");
+				else if (r.seq(t["cpus"], w + ".cpus"))
+					for (size_t j = 0; j < t["cpus"].size(); j++)
+						if (auto c = cpu_index(t["cpus"][j], w + ".cpus[" + std::to_string(j) + "]"))
+							ts.targets.push_back(*c);
+			}
+			if (t["after_stop"] && ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::reboot)
+				r.err(t["after_stop"], w + ".after_stop: only panic and reboot run work after the stop");
 			if (t["after_stop"]) {
 				const YAML::Node a = t["after_stop"];
 				if (r.seq(a, w + ".after_stop")) {

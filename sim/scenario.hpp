@@ -93,6 +93,7 @@ struct TriggerSpec {
 	Ps at = 0;
 	std::string message;
 	std::vector<AfterStopAction> after_stop;
+	std::vector<unsigned> targets;   ///< backtrace: the CPUs to ask (empty: every online CPU)
 	Loc loc;
 };
 const char* trigger_event_name(TriggerSpec::Event e);

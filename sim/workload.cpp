@@ -79,14 +79,21 @@ private:
 			m_sim.trace('i', int(m_c.id), std::string("trigger: ") + trigger_event_name(t.event), "trigger");
 		if (t.event == TriggerSpec::Event::backtrace) {
 			const std::string was = m_c.activity;
-			m_sim.set_activity(m_c, "trigger_all_cpu_backtrace()");
-			if (!m_sim.variant->trigger_all_cpu_backtrace(k))
+			m_sim.set_activity(m_c, "nmi_trigger_cpumask_backtrace()");
+			kl::CpuMask mask = k.cpu_online_mask();
+			if (!t.targets.empty()) {
+				mask.clear_all();
+				for (unsigned c : t.targets)
+					mask.set(c);
+			}
+			if (!m_sim.variant->trigger_cpumask_backtrace(k, mask))
 				m_sim.log(int(m_c.id), "sim", std::string("stopsim: ") + m_sim.variant->name() +
 								     " has no NMI backtrace: trigger ignored");
 			m_sim.set_activity(m_c, was);
 			return;
 		}
 		m_sim.set_activity(m_c, trigger_event_name(t.event));
+		m_c.initiator = true;
 		switch (t.event) {
 		case TriggerSpec::Event::panic:
 			kl::panic(k, *m_sim.variant, t.message, false, hooks);

@@ -16,7 +16,7 @@ constexpr Ps kPsPerS = 1000 * kPsPerMs;
 class Clock {
 public:
 	/// @param hz frequency in Hz; the period is rounded to whole picoseconds.
-	explicit Clock(uint64_t hz = 2'500'000'000ull) : m_hz(hz), m_period_ps(kPsPerS / hz) {}
+	explicit Clock(uint64_t hz = 2'500'000'000ull) : m_hz(hz), m_period_ps((kPsPerS + hz / 2) / hz) {}
 	uint64_t hz() const { return m_hz; }
 	/// One cycle, in ps.
 	Ps period_ps() const { return m_period_ps; }

@@ -7,7 +7,7 @@ namespace stopsim {
 
 enum class FaultPoint {
 	kSgiDispatch, ///< an SGI leaves the sender's CPU interface for one target
-	kIrqSignal,   ///< an interrupt that became pending is about to be signalled to its PE
+	kIrqSignal,   ///< an SGI reached its target's redistributor and is about to become pending there
 };
 
 struct FaultAction {
@@ -18,7 +18,7 @@ struct FaultAction {
 class FaultHooks {
 public:
 	virtual ~FaultHooks() = default;
-	/// @param source sending PE (or the PE itself for kIrqSignal), @param intid interrupt ID
+	/// @param source sending PE, @param target receiving PE, @param intid interrupt ID
 	virtual FaultAction at(FaultPoint point, unsigned source, unsigned target, unsigned intid) = 0;
 };
 

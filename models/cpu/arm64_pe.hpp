@@ -12,9 +12,9 @@
 
 namespace stopsim::cpu {
 
+/// arm64 PE parameters (the software's own costs, such as system-register accesses, are charged
+/// by the kernel shim from the scenario's latencies).
 struct Arm64PeParams : PeParams {
-	uint32_t sysreg_cycles = 20; ///< one ICC_* system-register access
-	uint32_t dsb_cycles = 30;    ///< DSB/ISB
 };
 
 class Arm64Pe : public PeBase, public gic::IrqSink {

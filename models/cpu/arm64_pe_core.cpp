@@ -7,8 +7,10 @@ bool Arm64PeCore::unmasked(unsigned target_el, unsigned cur_el, bool pstate_bit_
 {
 	if (cur_el > target_el)
 		return false;
-	if (target_el > cur_el)
-		return target_el == 3 ? true : !pstate_bit_set; // EL2 with E2H/TGE not modelled
+	// A higher target of EL2 or EL3 ignores PSTATE (EL2 with HCR_EL2.{E2H,TGE} = {1,1}, where
+	// PSTATE would apply, is not modelled); EL1 from EL0 and the current EL follow PSTATE.
+	if (target_el > cur_el && target_el >= 2)
+		return true;
 	return !pstate_bit_set;
 }
 

@@ -25,9 +25,9 @@ public:
 	bool irq_line = false;
 	bool fiq_line = false;
 
-	/// Arm ARM D1.3 (QEMU arm_excp_unmasked): an exception to a higher EL is taken whatever
-	/// PSTATE says (EL3 target); to the current EL it is masked by its PSTATE bit; to a lower
-	/// EL it is never taken.
+	/// Arm ARM D1.3 (QEMU arm_excp_unmasked): an exception to a higher EL2 or EL3 is taken
+	/// whatever PSTATE says; to the current EL (or to EL1 from EL0) it is masked by its PSTATE
+	/// bit; to a lower EL it is never taken.
 	static bool unmasked(unsigned target_el, unsigned cur_el, bool pstate_bit_set);
 
 	unsigned irq_target_el() const { return scr_el3_irq ? 3 : 1; }

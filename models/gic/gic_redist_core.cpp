@@ -53,7 +53,9 @@ Group GicRedistCore::group_of(unsigned intid) const
 
 bool GicRedistCore::accept_sgi(unsigned intid, Group requested, bool ns_sender, bool ds)
 {
-	const Group configured = group_of(intid);
+	Group configured = group_of(intid);
+	if (ds && configured == Group::G1S)
+		configured = Group::G0; // DS=1: one security state, Secure Group 1 acts as Group 0
 	// A Secure Group 1 request is accepted by an SGI configured as Group 0 (GICv3 12.11.x SGI1R notes).
 	const bool match = configured == requested || (requested == Group::G1S && configured == Group::G0);
 	if (!match)
@@ -76,7 +78,9 @@ std::optional<Hppi> GicRedistCore::hppi(const GicDistCore& dist) const
 	for (unsigned i = 0; i < kNumPrivate; i++) {
 		if (!(candidates & (1u << i)))
 			continue;
-		const Group g = group_of(i);
+		Group g = group_of(i);
+		if (dist.ds() && g == Group::G1S)
+			g = Group::G0; // DS=1: one security state, Secure Group 1 acts as Group 0
 		if (!dist.group_enabled(g))
 			continue;
 		if (!best || ipriorityr[i] < best->prio)
@@ -191,16 +195,18 @@ void GicRedistCore::write(uint32_t offset, uint32_t value, bool ns, bool ds)
 	}
 	if (offset >= GICR_IPRIORITYR0 && offset < GICR_IPRIORITYR0 + kNumPrivate) {
 		const unsigned first = offset - GICR_IPRIORITYR0;
-		for (unsigned b = 0; b < 4; b++) {
-			const unsigned i = first + b;
-			if (ns && !ns_may_touch(i, ds))
-				continue;
-			uint8_t p = uint8_t(value >> (8 * b));
-			if (ns && !ds)
-				p = uint8_t((p >> 1) | 0x80); // NS writes land in the lower half (GICv3 4.8.6)
-			ipriorityr[i] = p;
-		}
+		for (unsigned b = 0; b < 4; b++)
+			write_priority(first + b, uint8_t(value >> (8 * b)), ns, ds);
 	}
+}
+
+void GicRedistCore::write_priority(unsigned intid, uint8_t value, bool ns, bool ds)
+{
+	if (ns && !ns_may_touch(intid, ds))
+		return;
+	if (ns && !ds)
+		value = uint8_t((value >> 1) | 0x80); // NS writes land in the lower half (GICv3 4.8.6)
+	ipriorityr[intid] = value;
 }
 
 } // namespace stopsim::gic

@@ -51,6 +51,8 @@ public:
 	/// MMIO access to the SGI_base frame. @param ns Non-secure access, @param ds GICD_CTLR.DS
 	uint32_t read(uint32_t offset, bool ns, bool ds) const;
 	void write(uint32_t offset, uint32_t value, bool ns, bool ds);
+	/// One byte of GICR_IPRIORITYR<n> (the registers are byte-accessible): only this INTID changes.
+	void write_priority(unsigned intid, uint8_t value, bool ns, bool ds);
 
 	/// Absolute priority of an INTID, as stored.
 	uint8_t priority(unsigned intid) const { return ipriorityr[intid]; }

@@ -168,8 +168,10 @@ bool GicV3::access(uint64_t addr, uint32_t& data, bool write, bool ns)
 			}
 			return true;
 		case GICD_TYPER:
+			// IDbits = 9 (10 INTID bits), SecurityExtn when two security states, no LPIs, no A3V
+			// (Aff3 is always 0 here), ITLinesNumber = 0: no SPIs are modelled.
 			if (!write)
-				data = (1u << 24) /* MBIS=0, LPIS=0, ... */ | ((10u - 1) << 19) /* IDbits */;
+				data = ((10u - 1) << 19) | (m_dist.ds() ? 0u : (1u << 10));
 			return true;
 		case GICD_IIDR:
 			if (!write)
@@ -210,23 +212,25 @@ void GicV3::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& 
 	const bool ns = !(ext && ext->secure);
 	const bool write = trans.is_write();
 	if (trans.get_data_length() == 1 && trans.get_streaming_width() >= 1 && byte_access(trans.get_address())) {
-		// GICR_IPRIORITYR<n> is byte-accessible (GICv3 12.11): read-modify-write its word.
-		const uint64_t word = trans.get_address() & ~3ull;
-		const unsigned shift = 8 * unsigned(trans.get_address() & 3);
-		uint32_t v = 0;
-		access(word, v, false, ns);
+		// GICR_IPRIORITYR<n> is byte-accessible (GICv3 12.11). A write changes that one INTID:
+		// a read-modify-write of the word through the NS view would rewrite its neighbours.
 		if (write) {
-			v = (v & ~(0xffu << shift)) | (uint32_t(*trans.get_data_ptr()) << shift);
-			access(word, v, true, ns);
+			const uint64_t rel = trans.get_address() - m_params.gicr_base;
+			const unsigned pe = unsigned(rel / GICR_FRAME_STRIDE);
+			const unsigned intid = unsigned(rel % GICR_FRAME_STRIDE) - GICR_IPRIORITYR0;
+			m_redist[pe].write_priority(intid, *trans.get_data_ptr(), ns, m_dist.ds());
+			update(pe);
 		} else {
-			*trans.get_data_ptr() = uint8_t(v >> shift);
+			uint32_t v = 0;
+			access(trans.get_address() & ~3ull, v, false, ns);
+			*trans.get_data_ptr() = uint8_t(v >> (8 * unsigned(trans.get_address() & 3)));
 		}
 		delay += ps_time(m_clk.cycles(m_params.pio_cycles));
 		trans.set_response_status(tlm::TLM_OK_RESPONSE);
 		return;
 	}
 	if (trans.get_data_length() != 4 || trans.get_streaming_width() < 4 || (trans.get_address() & 3)) {
-		trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+		trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
 		return;
 	}
 	uint32_t data = 0;

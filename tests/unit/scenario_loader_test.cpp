@@ -166,7 +166,7 @@ cpus:
       - idle: {forever: true}
   - {cpu: 3, boot_at_us: 10, online_at_us: 20}
 triggers:
-  - event: kdump
+  - event: panic
     cpu: 0
     at_us: 100
     after_stop: [{lock: l, hold_us: 1, bust_after_us: 7}]
@@ -194,7 +194,7 @@ expect:
 	CHECK(w[2].forever);
 	CHECK(*sc->cpu_specs[1].boot_at == 10 * kPsPerUs);
 	CHECK(*sc->stop_timeout == 2000 * kPsPerUs);
-	CHECK(sc->triggers[0].event == TriggerSpec::Event::kdump);
+	CHECK(sc->triggers[0].event == TriggerSpec::Event::panic);
 	CHECK(*sc->triggers[0].after_stop[0].bust_after == 7 * kPsPerUs);
 	CHECK(sc->expect.stopped_by.at(1) == std::optional<std::string>("pseudo_nmi"));
 	CHECK(sc->expect.stopped_by.at(2) == std::nullopt);

@@ -32,8 +32,8 @@ public:
 	virtual void cpu_up(Shim&) {}
 	/// device_initcall/late_initcall work that runs once, on the boot CPU, after all CPUs are up.
 	virtual void late_init(Shim&) {}
-	/// trigger_all_cpu_backtrace(): false when the architecture has no NMI backtrace.
-	virtual bool trigger_all_cpu_backtrace(Shim&) { return false; }
+	/// arch_trigger_cpumask_backtrace(): false when the architecture has no NMI backtrace.
+	virtual bool trigger_cpumask_backtrace(Shim&, const CpuMask&) { return false; }
 };
 
 struct VariantInfo {

@@ -37,9 +37,9 @@ void Arm64V6_7::do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs& regs)
 	Arm64V6_6::do_handle_IPI(k, ipinr, regs);
 }
 
-bool Arm64V6_7::trigger_all_cpu_backtrace(Shim& k)
+bool Arm64V6_7::trigger_cpumask_backtrace(Shim& k, const CpuMask& mask)
 {
-	arm64_backtrace_ipi(arm64_shim(k), *this, k.cpu_online_mask(), -1, IPI_CPU_BACKTRACE);
+	arm64_backtrace_ipi(arm64_shim(k), *this, mask, -1, IPI_CPU_BACKTRACE);
 	return true;
 }
 

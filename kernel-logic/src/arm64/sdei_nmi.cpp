@@ -54,13 +54,13 @@ void Arm64SdeiNmi::sdei_nmi_fire(Arm64Shim& k, unsigned cpu)
 			 std::to_string(sdei_to_linux_errno(err)));
 }
 
-bool Arm64SdeiNmi::trigger_all_cpu_backtrace(Shim& k)
+bool Arm64SdeiNmi::trigger_cpumask_backtrace(Shim& k, const CpuMask& mask)
 {
 	Arm64Shim& a = arm64_shim(k);
 	/* Prefer the SDEI provider: it reaches CPUs with interrupts masked. */
 	if (!sdei_nmi_available)
-		return Arm64V6_12::trigger_all_cpu_backtrace(k);
-	nmi_trigger_cpumask_backtrace(k, k.cpu_online_mask(), -1, [&](const CpuMask& targets) {
+		return Arm64V6_12::trigger_cpumask_backtrace(k, mask);
+	nmi_trigger_cpumask_backtrace(k, mask, -1, [&](const CpuMask& targets) {
 		backtrace_barrier(a);
 		targets.for_each([&](unsigned cpu) { sdei_nmi_fire(a, cpu); });
 	});

@@ -20,7 +20,7 @@ public:
 
 	void cpu_up(Shim& k) override;
 	void late_init(Shim& k) override;
-	bool trigger_all_cpu_backtrace(Shim& k) override;
+	bool trigger_cpumask_backtrace(Shim& k, const CpuMask& mask) override;
 
 protected:
 	/// v4 added sdei_is_present() in front of the registration.

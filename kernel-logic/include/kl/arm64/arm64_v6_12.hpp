@@ -26,7 +26,7 @@ public:
 	bool smp_crash_stop_failed(Shim& k) override;
 	[[noreturn]] void panic_smp_self_stop(Shim& k) override;
 	void do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs& regs) override;
-	bool trigger_all_cpu_backtrace(Shim& k) override;
+	bool trigger_cpumask_backtrace(Shim& k, const CpuMask& mask) override;
 
 protected:
 	[[noreturn]] void ipi_cpu_crash_stop(Arm64Shim& k, unsigned cpu, const Regs& regs);

@@ -19,7 +19,7 @@ public:
 	bool ipi_should_be_nmi(Shim& k, unsigned ipi) const override;
 	unsigned nr_ipi() const override { return MAX_IPI; }
 	void do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs& regs) override;
-	bool trigger_all_cpu_backtrace(Shim& k) override;
+	bool trigger_cpumask_backtrace(Shim& k, const CpuMask& mask) override;
 };
 
 } // namespace kl::arm64
