@@ -17,9 +17,13 @@ public:
 	/// While set, nothing costs simulated time (the boot before the scenario's t=0 work).
 	void set_untimed(bool on) { m_untimed = on; }
 	bool untimed() const { return m_untimed; }
+	/// The outermost stop routine this CPU ran: when it began and when it returned.
+	std::optional<Ps> stop_begin() const { return m_stop_begin; }
+	std::optional<Ps> stop_end() const { return m_stop_end; }
 
 protected:
 	bool m_untimed = false;
+	std::optional<Ps> m_stop_begin, m_stop_end;
 };
 
 /// The generic Shim methods for an architecture interface `Iface` (kl::arm64::Arm64Shim, ...).
@@ -262,9 +266,6 @@ public:
 			m_sim.trace('i', int(m_cpu.id), fn, "kernel", {{"ctx", kl::ctx_name(f.ctx)}});
 	}
 
-	std::optional<Ps> stop_begin() const { return m_stop_begin; }
-	std::optional<Ps> stop_end() const { return m_stop_end; }
-
 protected:
 	void set_ctx(kl::Ctx c)
 	{
@@ -309,7 +310,6 @@ protected:
 	CpuRt& m_cpu;
 	cpu::PeBase& m_pe;
 	size_t m_open_rung = SIZE_MAX;
-	std::optional<Ps> m_stop_begin, m_stop_end;
 };
 
 } // namespace stopsim
