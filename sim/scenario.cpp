@@ -534,11 +534,11 @@ private:
 		for (size_t i = 0; i < n.size(); i++) {
 			const YAML::Node s = n[i];
 			const std::string w = what + "[" + std::to_string(i) + "]";
-			if (!r.map(s, w, {"spin", "lock", "idle", "el3"}))
+			if (!r.map(s, w, {"spin", "lock", "idle", "el3", "firmware"}))
 				continue;
-			if (s.size() != 1 || !(s["spin"] || s["idle"] || s["lock"] || s["el3"])) {
+			if (s.size() != 1 || !(s["spin"] || s["idle"] || s["lock"] || s["el3"] || s["firmware"])) {
 				if (s.size() != 1)
-					r.err(s, w + ": a step is exactly one of spin, lock, idle, el3");
+					r.err(s, w + ": a step is exactly one of spin, lock, idle, el3, firmware");
 				continue;
 			}
 			WorkStep st;
@@ -553,14 +553,16 @@ private:
 				if (b["sdei_mask"])
 					set(r.boolean(b["sdei_mask"], w + ".spin.sdei_mask"), st.sdei_mask);
 				duration(b, w + ".spin", st);
-			} else if (s["el3"]) {
-				const YAML::Node b = s["el3"];
+			} else if (s["el3"] || s["firmware"]) {
+				// Stuck in the most privileged firmware: EL3 (arm64; `el3` is its alias), M-mode, SMM.
+				const std::string key = s["el3"] ? "el3" : "firmware";
+				const YAML::Node b = s[key];
 				st.kind = WorkStep::Kind::el3;
-				if (!r.map(b, w + ".el3", {"for_us", "forever"}))
+				if (!r.map(b, w + "." + key, {"for_us", "forever"}))
 					continue;
-				duration(b, w + ".el3", st);
-				if (!sc.el3)
-					r.err(s, w + ".el3: the platform has no EL3 firmware (platform.el3)");
+				duration(b, w + "." + key, st);
+				if (sc.arch == "arm64" && !sc.el3)
+					r.err(s, w + "." + key + ": the platform has no EL3 firmware (platform.el3)");
 			} else if (s["idle"]) {
 				const YAML::Node b = s["idle"];
 				st.kind = WorkStep::Kind::idle;
