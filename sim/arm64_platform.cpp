@@ -124,7 +124,7 @@ public:
 
 		cpu::Arm64PeParams pp;
 		pp.clock_hz = sc.clock_hz;
-		pp.take_cycles = uint32_t(sc.lat.take_cycles);
+		pp.take_cycles = uint32_t(sc.lat.take_cycles.value_or(30));
 		pp.entry_cycles = uint32_t(sc.lat.exception_entry_cycles);
 		pp.wfi_wake_cycles = uint32_t(sc.lat.wfi_wake_cycles);
 

@@ -81,8 +81,9 @@ void Sim::machine_end(unsigned cpu, const std::string& how)
 
 void Sim::declare_deadlock(unsigned cpu, const std::string& lock, int holder)
 {
-	const std::string detail = "CPU " + std::to_string(cpu) + " needs " + lock + ", held by stopped CPU " +
-				   std::to_string(holder);
+	const std::string detail = "CPU " + std::to_string(cpu) + " needs " + lock +
+				   (holder == int(cpu) ? ", which it holds itself (interrupted)"
+						       : ", held by stopped CPU " + std::to_string(holder));
 	violations.push_back({"no_lock_held_by_stopped_cpu", false, detail});
 	log(int(cpu), "sim", "stopsim: deadlock: " + detail);
 	if (ended)
@@ -114,6 +115,9 @@ kl::KernelConfig kernel_config(const Scenario& sc)
 		k.crash_timeout_us = *sc.crash_timeout / kPsPerUs;
 	if (sc.sdei_timeout)
 		k.sdei_timeout_us = *sc.sdei_timeout / kPsPerUs;
+	k.nonmi_ipi = sc.nonmi_ipi;
+	k.reboot_force = sc.reboot_force;
+	k.x86_sme = sc.x86_sme;
 	k.sdei_stop_epilogue = sc.sdei_stop_epilogue == "cpu_off"             ? kl::SdeiStopEpilogue::cpu_off
 			       : sc.sdei_stop_epilogue == "complete_then_park" ? kl::SdeiStopEpilogue::complete_then_park
 									       : kl::SdeiStopEpilogue::park;
@@ -189,6 +193,7 @@ void finish(Sim& s, const Platform& platform)
 		cr.crash_regs_from = c.crash_from;
 		cr.activity = c.activity;
 		cr.left_running = c.id < s.left_at_end.size() && s.left_at_end[c.id];
+		cr.stop_entries = c.stop_entries;
 		platform.describe_cpu(c.id, cr);
 		switch (c.state) {
 		case CpuState::offline:
@@ -248,6 +253,14 @@ void finish(Sim& s, const Platform& platform)
 		else
 			add(name, true, "");
 	}
+	// Whatever else the kernel logic reported broken (list corruption, ...), once per name.
+	for (const auto& v : s.violations) {
+		bool listed = false;
+		for (const auto& iv : r.invariants)
+			listed = listed || iv.name == v.name;
+		if (!listed)
+			add(v.name, false, v.detail);
+	}
 
 	evaluate_expectations(sc, r);
 }
@@ -258,6 +271,10 @@ Platform* make_platform(Sim& sim)
 {
 	if (sim.sc.arch == "arm64")
 		return make_arm64_platform(sim);
+	if (sim.sc.arch == "x86")
+		return make_x86_platform(sim);
+	if (sim.sc.arch == "riscv")
+		return make_riscv_platform(sim);
 	internal_error(__FILE__, __LINE__, "no platform for arch " + sim.sc.arch);
 }
 

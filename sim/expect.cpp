@@ -78,6 +78,20 @@ void evaluate_expectations(const Scenario& sc, RunResult& r)
 		const std::string got = r.cpu_states.at(cpu).el3_power;
 		check("CPU " + std::to_string(cpu) + " EL3 power " + want + " (got " + got + ")", want == got);
 	}
+	for (const auto& [cpu, want] : e.stop_entries) {
+		const unsigned got = r.cpu_states.at(cpu).stop_entries;
+		check("CPU " + std::to_string(cpu) + " entered a stop handler " + std::to_string(want) + " time(s) (got " +
+			      std::to_string(got) + ")",
+		      want == got);
+	}
+	for (const auto& [cpu, want] : e.sse_state) {
+		const std::string got = r.cpu_states.at(cpu).sse_state;
+		check("CPU " + std::to_string(cpu) + " SSE event " + want + " (got " + got + ")", want == got);
+	}
+	for (const auto& [cpu, want] : e.hsm_state) {
+		const std::string got = r.cpu_states.at(cpu).sbi_hsm;
+		check("CPU " + std::to_string(cpu) + " HSM " + want + " (got " + got + ")", want == got);
+	}
 	if (e.cpus_left_online)
 		check("CPUs left online " + cpus_text(*e.cpus_left_online) + " (got " + cpus_text(r.cpus_left_online) + ")",
 		      *e.cpus_left_online == r.cpus_left_online);

@@ -6,11 +6,13 @@ namespace stopsim {
 
 FaultInjector::FaultInjector(Sim& sim) : m_sim(sim), m_fired(sim.sc.faults.size(), 0) {}
 
-std::string FaultInjector::ipi_label(unsigned sgi) const
+std::string FaultInjector::ipi_label(unsigned hw_id) const
 {
 	const auto names = m_sim.variant->ipi_names();
-	const std::string n = sgi < names.size() ? names[sgi] : "SGI";
-	return n + " (SGI " + std::to_string(sgi) + ")";
+	for (unsigned i = 0; i < names.size(); i++)
+		if (m_sim.variant->ipi_hw_id(i) == hw_id)
+			return m_sim.sc.arch == "arm64" ? names[i] + " (SGI " + std::to_string(hw_id) + ")" : names[i];
+	return "interrupt " + std::to_string(hw_id);
 }
 
 FaultAction FaultInjector::at(FaultPoint point, unsigned source, unsigned target, unsigned intid)
@@ -31,7 +33,7 @@ FaultAction FaultInjector::at(FaultPoint point, unsigned source, unsigned target
 		const bool signal_kind = f.kind == FaultSpec::Kind::delay_irq;
 		if ((point == FaultPoint::kSgiDispatch && !dispatch_kind) || (point == FaultPoint::kIrqSignal && !signal_kind))
 			continue;
-		if (f.cpu != target || f.sgi != intid)
+		if (f.cpu != target || m_sim.variant->ipi_hw_id(f.sgi) != intid)
 			continue;
 		if (f.from_cpu && *f.from_cpu != source)
 			continue;
@@ -65,7 +67,7 @@ void FaultInjector::schedule(std::function<void(unsigned cpu, unsigned sgi)> mak
 	for (const FaultSpec& f : m_sim.sc.faults) {
 		if (f.kind != FaultSpec::Kind::pend_ipi)
 			continue;
-		const unsigned cpu = f.cpu, sgi = f.sgi;
+		const unsigned cpu = f.cpu, sgi = m_sim.variant->ipi_hw_id(f.sgi);
 		m_sim.events->schedule_at(f.at, [this, cpu, sgi, make_pending] {
 			const std::string what = "FAULT: " + ipi_label(sgi) + " made pending at CPU " + std::to_string(cpu);
 			m_sim.log(int(cpu), "fault", what);

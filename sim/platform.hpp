@@ -18,5 +18,7 @@ public:
 /// processes that long).
 Platform* make_platform(Sim& sim);
 Platform* make_arm64_platform(Sim& sim);
+Platform* make_x86_platform(Sim& sim);
+Platform* make_riscv_platform(Sim& sim);
 
 } // namespace stopsim

@@ -97,6 +97,13 @@ void write_console(std::ostream& os, const RunResult& r)
 		if (c.has_el3)
 			line << " [EL3: " << (c.el3_pe_masked ? "masked" : "unmasked") << ", event 0 " << c.el3_event0
 			     << (c.el3_power != "on" ? ", " + c.el3_power : "") << "]";
+		if (c.has_sbi) {
+			line << " [SBI: HSM " << c.sbi_hsm << ", SSE " << (c.sse_masked ? "masked" : "unmasked") << ", event "
+			     << c.sse_state;
+			for (const auto& p : c.sse_pending)
+				line << ", " << p << " pending";
+			line << ", M-mode " << ps_to_us_string(c.m_mode) << " us]";
+		}
 		std::string s = line.str();
 		while (!s.empty() && s.back() == ' ')
 			s.pop_back();
@@ -168,10 +175,18 @@ nlohmann::json report_json(const RunResult& r)
 					   {"crash_regs_from", c.crash_regs_from.empty() ? json(nullptr) : json(c.crash_regs_from)},
 					   {"final", c.final_state},
 					   {"activity", c.activity},
+					   {"stop_entries", c.stop_entries},
 					   {"el3", c.has_el3 ? json{{"pe_masked", c.el3_pe_masked},
 								    {"event0", c.el3_event0},
 								    {"power", c.el3_power},
 								    {"dispatches", c.el3_dispatches}}
+							    : json(nullptr)},
+					   {"sbi", c.has_sbi ? json{{"hsm", c.sbi_hsm},
+								    {"sse_masked", c.sse_masked},
+								    {"sse_event", c.sse_state},
+								    {"sse_pending", c.sse_pending},
+								    {"sse_deliveries", c.sse_deliveries},
+								    {"m_mode_ns", ns(c.m_mode)}}
 							    : json(nullptr)}});
 	j["cpus_left_online"] = r.cpus_left_online;
 	j["log"] = json::array();

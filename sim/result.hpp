@@ -37,11 +37,19 @@ struct CpuResult {
 	std::string final_state;              ///< parked | off | running | offline | ended
 	std::string activity;                 ///< what it was doing last
 	bool left_running = false;            ///< not stopped when the stop path ended
+	unsigned stop_entries = 0;            ///< stop handlers entered on this CPU (a re-entry counts)
 	bool has_el3 = false;                 ///< the platform has EL3 firmware: the fields below mean something
 	bool el3_pe_masked = false;
 	std::string el3_event0;               ///< unregistered | registered | enabled | running
 	std::string el3_power;                ///< on | off | wedged
 	uint64_t el3_dispatches = 0;
+	bool has_sbi = false;                 ///< RISC-V: the M-mode SBI fields below mean something
+	std::string sbi_hsm;                  ///< started | stopped
+	bool sse_masked = true;               ///< the hart's SSE mask (harts start masked)
+	std::string sse_state;                ///< the most advanced local event: unused | registered | enabled | running
+	std::vector<std::string> sse_pending; ///< local events pending on the hart (hex IDs)
+	uint64_t sse_deliveries = 0;          ///< SSE injections into S-mode on this hart
+	Ps m_mode = 0;                        ///< time spent in M-mode
 };
 
 struct InvariantResult {

@@ -70,7 +70,7 @@ constexpr uint64_t kMaxNodes = 200000;
 const char* const kOutcomes[] = {"all_stopped", "cpus_left_online", "hang", "deadlock"};
 const char* const kStoppedBy[] = {"irq", "nmi", "pseudo_nmi", "sdei", "sse"};
 const char* const kInvariants[] = {"no_cpu_running_after_stop", "crash_regs_saved", "no_nmi_nested_in_stop_handler",
-				   "no_lock_held_by_stopped_cpu", "stop_returned"};
+				   "no_lock_held_by_stopped_cpu", "stop_returned", "nmi_handler_list_intact"};
 const char* const kFinals[] = {"parked", "off", "el3_wedged", "running", "offline", "ended"};
 
 class Reader {
@@ -333,10 +333,12 @@ private:
 
 	void platform(const YAML::Node& n)
 	{
-		if (!r.map(n, "platform", {"arch", "cpus", "clock_mhz", "gic", "latencies", "el3", "store_visibility_cycles"}))
+		if (!r.map(n, "platform",
+			   {"arch", "cpus", "clock_mhz", "gic", "latencies", "el3", "store_visibility_cycles", "apic", "riscv",
+			    "sbi", "aplic"}))
 			return;
 		if (n["arch"])
-			set(r.one_of(n["arch"], "platform.arch", {"arm64"}), sc.arch);
+			set(r.one_of(n["arch"], "platform.arch", {"arm64", "x86", "riscv"}), sc.arch);
 		else
 			r.err(n, "platform: missing required key 'arch'");
 		if (n["cpus"]) {
@@ -361,6 +363,21 @@ private:
 					set(r.boolean(g["security"], "platform.gic.security"), sc.gic_security);
 			}
 		}
+		if (n["apic"]) {
+			const YAML::Node a = n["apic"];
+			if (sc.arch != "x86")
+				r.err(a, "platform.apic: only an x86 platform has local APICs");
+			else if (r.map(a, "platform.apic", {"mode"}) && a["mode"])
+				if (auto m = r.one_of(a["mode"], "platform.apic.mode", {"x2apic", "xapic"}))
+					sc.x2apic = *m == "x2apic";
+		}
+		for (const char* key : {"riscv", "sbi", "aplic"})
+			if (n[key] && sc.arch != "riscv")
+				r.err(n[key], std::string("platform.") + key + ": a RISC-V key (platform.arch: riscv)");
+		if (sc.arch == "riscv")
+			riscv(n);
+		if (sc.arch != "arm64" && (n["gic"] || n["el3"]))
+			r.err(n["gic"] ? n["gic"] : n["el3"], "platform: gic and el3 are arm64 keys");
 		if (n["store_visibility_cycles"])
 			set(r.uint(n["store_visibility_cycles"], "platform.store_visibility_cycles", 0, 1'000'000'000'000ull),
 			    sc.store_visibility_cycles);
@@ -372,14 +389,110 @@ private:
 				{"sgi_delivery_cycles", &sc.lat.sgi_delivery_cycles},
 				{"sgi_jitter_cycles", &sc.lat.sgi_jitter_cycles},
 				{"signal_cycles", &sc.lat.signal_cycles},
-				{"take_cycles", &sc.lat.take_cycles},
 				{"exception_entry_cycles", &sc.lat.exception_entry_cycles},
 				{"wfi_wake_cycles", &sc.lat.wfi_wake_cycles},
 				{"sysreg_cycles", &sc.lat.sysreg_cycles},
 				{"dsb_cycles", &sc.lat.dsb_cycles},
 				{"mmio_cycles", &sc.lat.mmio_cycles},
+				{"icr_delivery_cycles", &sc.lat.icr_delivery_cycles},
+				{"icr_busy_cycles", &sc.lat.icr_busy_cycles},
+				{"apic_mmio_cycles", &sc.lat.apic_mmio_cycles},
+				{"take_cycles", &m_take},
 			};
 			cycle_fields(l, "platform.latencies", fields);
+			if (l.IsMap() && l["take_cycles"])
+				sc.lat.take_cycles = m_take;
+		}
+	}
+
+	void riscv(const YAML::Node& n)
+	{
+		RiscvSpec& rv = sc.riscv;
+		if (n["riscv"]) {
+			const YAML::Node x = n["riscv"];
+			if (r.map(x, "platform.riscv", {"ipi", "mmio_cycles", "aplic_delivery_cycles"})) {
+				if (x["ipi"])
+					set(r.one_of(x["ipi"], "platform.riscv.ipi", {"sbi", "sswi", "imsic"}), rv.ipi);
+				if (x["mmio_cycles"])
+					set(r.uint(x["mmio_cycles"], "platform.riscv.mmio_cycles", 0, kMaxCycleParam), rv.mmio_cycles);
+				if (x["aplic_delivery_cycles"])
+					set(r.uint(x["aplic_delivery_cycles"], "platform.riscv.aplic_delivery_cycles", 0, kMaxCycleParam),
+					    rv.aplic_delivery_cycles);
+			}
+		}
+		if (n["sbi"]) {
+			const YAML::Node x = n["sbi"];
+			if (r.map(x, "platform.sbi",
+				  {"sse", "hsm", "sse_events", "ecall_cycles", "ipi_process_cycles", "sse_inject_cycles",
+				   "sse_complete_cycles"})) {
+				if (x["sse"])
+					set(r.boolean(x["sse"], "platform.sbi.sse"), rv.sse);
+				if (x["hsm"])
+					set(r.boolean(x["hsm"], "platform.sbi.hsm"), rv.hsm);
+				if (x["sse_events"] && r.seq(x["sse_events"], "platform.sbi.sse_events")) {
+					rv.sse_events.clear();
+					const YAML::Node l = x["sse_events"];
+					if (l.size() > 32)
+						r.err(l, "platform.sbi.sse_events: at most 32 events");
+					for (size_t i = 0; i < l.size() && i < 32; i++) {
+						const std::string w = "platform.sbi.sse_events[" + std::to_string(i) + "]";
+						if (auto v = r.uint(l[i], w, 0, 0xffffffffull)) {
+							if (*v & 0x8000)
+								r.err(l[i], w + ": global events (bit 15) are not modelled");
+							rv.sse_events.push_back(uint32_t(*v));
+						}
+					}
+				}
+				for (auto [key, field] : std::vector<std::pair<const char*, uint64_t*>>{
+					     {"ecall_cycles", &rv.ecall_cycles},
+					     {"ipi_process_cycles", &rv.ipi_process_cycles},
+					     {"sse_inject_cycles", &rv.sse_inject_cycles},
+					     {"sse_complete_cycles", &rv.sse_complete_cycles}})
+					if (x[key])
+						set(r.uint(x[key], std::string("platform.sbi.") + key, 0, kMaxCycleParam), *field);
+			}
+		}
+		if (n["aplic"]) {
+			const YAML::Node x = n["aplic"];
+			if (r.map(x, "platform.aplic", {"sources"}) && x["sources"] && r.seq(x["sources"], "platform.aplic.sources")) {
+				const YAML::Node l = x["sources"];
+				if (l.size() > 63)
+					r.err(l, "platform.aplic.sources: at most 63 sources");
+				std::set<unsigned> seen;
+				for (size_t i = 0; i < l.size() && i < 63; i++) {
+					const std::string w = "platform.aplic.sources[" + std::to_string(i) + "]";
+					const YAML::Node s = l[i];
+					if (!r.map(s, w, {"source", "hart", "prio", "mode", "assert_at_us", "delay_us", "handler_us"}))
+						continue;
+					AplicSourceSpec a;
+					a.loc = Reader::loc(s);
+					for (const char* req : {"source", "hart", "assert_at_us"})
+						if (!s[req])
+							r.err(s, w + ": missing required key '" + req + "'");
+					if (s["source"])
+						if (auto v = r.uint(s["source"], w + ".source", 1, 63)) {
+							a.source = unsigned(*v);
+							if (!seen.insert(a.source).second)
+								r.err(s["source"], w + ": source " + std::to_string(*v) + " is given twice");
+						}
+					if (s["hart"])
+						if (auto c = cpu_index(s["hart"], w + ".hart"))
+							a.hart = *c;
+					if (s["prio"])
+						if (auto v = r.uint(s["prio"], w + ".prio", 1, 255))
+							a.prio = unsigned(*v);
+					if (s["mode"])
+						if (auto m = r.one_of(s["mode"], w + ".mode", {"edge", "level"}))
+							a.level = *m == "level";
+					if (s["assert_at_us"])
+						set(r.time(s["assert_at_us"], w + ".assert_at_us", kPsPerUs, kMaxTime), a.assert_at);
+					if (s["delay_us"])
+						set(r.time(s["delay_us"], w + ".delay_us", kPsPerUs, kMaxTime), a.delay);
+					if (s["handler_us"])
+						set(r.time(s["handler_us"], w + ".handler_us", kPsPerUs, kPsPerS), a.handler);
+					rv.aplic_sources.push_back(a);
+				}
+			}
 		}
 	}
 
@@ -426,7 +539,8 @@ private:
 	void kernel(const YAML::Node& n)
 	{
 		if (!r.map(n, "kernel",
-			   {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs", "sdei_stop_epilogue"}))
+			   {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs", "sdei_stop_epilogue",
+			    "nonmi_ipi", "reboot_force", "sme"}))
 			return;
 		if (n["variant"]) {
 			if (auto s = r.str(n["variant"], "kernel.variant")) {
@@ -452,6 +566,16 @@ private:
 			set(r.boolean(n["kexec_core"], "kernel.kexec_core"), sc.kexec_core);
 		if (n["hotplug_cpu"])
 			set(r.boolean(n["hotplug_cpu"], "kernel.hotplug_cpu"), sc.hotplug_cpu);
+		for (auto [key, field] : std::vector<std::pair<const char*, bool*>>{
+			     {"nonmi_ipi", &sc.nonmi_ipi}, {"reboot_force", &sc.reboot_force}, {"sme", &sc.x86_sme}}) {
+			if (!n[key])
+				continue;
+			if (sc.arch != "x86")
+				r.err(n[key], std::string("kernel.") + key + ": an x86 option");
+			set(r.boolean(n[key], std::string("kernel.") + key), *field);
+		}
+		if (n["pseudo_nmi"] && sc.arch != "arm64")
+			r.err(n["pseudo_nmi"], "kernel.pseudo_nmi: an arm64 option");
 		if (n["sdei_stop_epilogue"])
 			set(r.one_of(n["sdei_stop_epilogue"], "kernel.sdei_stop_epilogue", {"park", "cpu_off", "complete_then_park"}),
 			    sc.sdei_stop_epilogue);
@@ -475,7 +599,9 @@ private:
 				      {"printk_cycles", &sc.costs.printk_cycles},
 				      {"irq_entry_cycles", &sc.costs.irq_entry_cycles},
 				      {"crash_save_cycles", &sc.costs.crash_save_cycles},
-				      {"backtrace_cycles", &sc.costs.backtrace_cycles}});
+				      {"backtrace_cycles", &sc.costs.backtrace_cycles},
+				      {"wbinvd_cycles", &sc.costs.wbinvd_cycles},
+				      {"virt_disable_cycles", &sc.costs.virt_disable_cycles}});
 		}
 	}
 
@@ -502,6 +628,12 @@ private:
 
 	std::optional<MaskKind> mask(const YAML::Node& n, const std::string& what)
 	{
+		if (sc.arch != "arm64") {
+			// daif and pmr are arm64 notions; elsewhere "irq" is IF=0 (x86) or SIE=0 (RISC-V).
+			if (auto s = r.one_of(n, what, {"none", "irq"}))
+				return mask_of(*s);
+			return std::nullopt;
+		}
 		if (auto s = r.one_of(n, what, {"none", "daif", "pmr", "irq"}))
 			return mask_of(*s);
 		return std::nullopt;
@@ -714,6 +846,8 @@ private:
 			} else if (fs.kind == FaultSpec::Kind::pend_ipi) {
 				r.err(f, w + ": pend_ipi needs 'at_us'");
 			}
+			if (fs.kind == FaultSpec::Kind::pend_ipi && sc.arch != "arm64")
+				r.err(f["kind"], w + ": pend_ipi (an SGI already pending) is modelled on arm64 only");
 			if (fs.kind == FaultSpec::Kind::pend_ipi)
 				for (const char* k : {"from_cpu", "count", "from_us", "until_us"})
 					if (f[k])
@@ -737,7 +871,7 @@ private:
 		for (size_t i = 0; i < n.size(); i++) {
 			const YAML::Node t = n[i];
 			const std::string w = "triggers[" + std::to_string(i) + "]";
-			if (!r.map(t, w, {"event", "cpu", "at_us", "message", "after_stop", "cpus"}))
+			if (!r.map(t, w, {"event", "cpu", "at_us", "message", "after_stop", "cpus", "context", "kexec_returns"}))
 				continue;
 			TriggerSpec ts;
 			ts.loc = Reader::loc(t);
@@ -763,6 +897,20 @@ private:
 				r.err(t, w + ": missing required key 'at_us'");
 			if (t["message"])
 				set(r.str(t["message"], w + ".message"), ts.message);
+			if (t["context"]) {
+				if (auto c = r.one_of(t["context"], w + ".context", {"task", "nmi"})) {
+					ts.in_nmi = *c == "nmi";
+					if (ts.in_nmi && sc.arch != "x86")
+						r.err(t["context"], w + ".context: NMI context is modelled on x86 only");
+					if (ts.in_nmi && ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::kdump)
+						r.err(t["context"], w + ".context: only a panic or kdump is raised from NMI context");
+				}
+			}
+			if (t["kexec_returns"]) {
+				set(r.boolean(t["kexec_returns"], w + ".kexec_returns"), ts.kexec_returns);
+				if (ts.event != TriggerSpec::Event::kdump)
+					r.err(t["kexec_returns"], w + ".kexec_returns: only a kdump trigger runs kexec");
+			}
 			if (t["cpus"]) {
 				if (ts.event != TriggerSpec::Event::backtrace)
 					r.err(t["cpus"], w + ".cpus: only a backtrace trigger takes a CPU list");
@@ -848,7 +996,8 @@ private:
 		e.loc = Reader::loc(n);
 		if (!r.map(n, "expect",
 			   {"outcome", "stopped_by", "crash_regs", "crash_regs_from", "final", "cpus_left_online", "log",
-			    "no_log", "stop_duration_us", "invariants", "rungs", "el3_event0", "el3_power"}))
+			    "no_log", "stop_duration_us", "invariants", "rungs", "el3_event0", "el3_power", "stop_entries",
+			    "sse_state", "hsm_state"}))
 			return;
 		e.any = n.size() > 0;
 		if (n["outcome"])
@@ -888,6 +1037,23 @@ private:
 				if (auto s = r.one_of(v, w, {"on", "off", "wedged"}))
 					e.el3_power[c] = *s;
 			});
+		if (n["stop_entries"])
+			per_cpu(n["stop_entries"], "expect.stop_entries", [&](unsigned c, const YAML::Node& v, const std::string& w) {
+				if (auto x = r.uint(v, w, 0, 1000))
+					e.stop_entries[c] = *x;
+			});
+		if (n["sse_state"])
+			per_cpu(n["sse_state"], "expect.sse_state", [&](unsigned c, const YAML::Node& v, const std::string& w) {
+				if (auto x = r.one_of(v, w, {"unused", "registered", "enabled", "running"}))
+					e.sse_state[c] = *x;
+			});
+		if (n["hsm_state"])
+			per_cpu(n["hsm_state"], "expect.hsm_state", [&](unsigned c, const YAML::Node& v, const std::string& w) {
+				if (auto x = r.one_of(v, w, {"started", "stopped"}))
+					e.hsm_state[c] = *x;
+			});
+		if ((n["sse_state"] || n["hsm_state"]) && sc.arch != "riscv")
+			r.err(n, "expect: sse_state/hsm_state need platform.arch riscv");
 		if ((n["el3_event0"] || n["el3_power"]) && !sc.el3)
 			r.err(n, "expect: el3_event0/el3_power need platform.el3");
 		if (n["cpus_left_online"]) {
@@ -953,6 +1119,7 @@ private:
 	Reader r;
 	Scenario sc;
 	bool m_cpus_known = false;
+	uint64_t m_take = 0;
 	std::unique_ptr<kl::StopVariant> m_variant;
 };
 

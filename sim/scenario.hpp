@@ -43,6 +43,33 @@ struct El3Spec {
 	uint64_t complete_cycles = 700;
 };
 
+/// A wired device interrupt into the RISC-V APLIC (direct mode): a fault-like event in time.
+struct AplicSourceSpec {
+	unsigned source = 1;          ///< APLIC source number (1..63)
+	unsigned hart = 0;            ///< target[source].hart index
+	unsigned prio = 1;            ///< target[source].IPRIO (1 = most urgent)
+	bool level = false;           ///< level-high (held until the driver's handler ran) or rising edge
+	Ps assert_at = 0;             ///< when the device raises its wire
+	Ps delay = 0;                 ///< extra delay on the APLIC -> hart wire ("arrives late")
+	Ps handler = 0;               ///< time the driver's handler runs (SIE=0, in IRQ context)
+	Loc loc;
+};
+
+/// The RISC-V platform: IPI path, interrupt fabric latencies and the M-mode SBI firmware.
+struct RiscvSpec {
+	std::string ipi = "sbi";              ///< sbi (SBI IPI, M-mode round trip) | sswi (ACLINT SSWI) | imsic
+	uint64_t mmio_cycles = 150;           ///< row 16: MSIP/SETSSIP/seteipnum write -> pending at the target
+	uint64_t aplic_delivery_cycles = 150; ///< APLIC -> hart wire
+	bool sse = true;                      ///< the SBI implementation has the SSE extension
+	bool hsm = true;                      ///< ... and HSM
+	std::vector<uint32_t> sse_events = {0xffff0000}; ///< local SSE events the firmware offers
+	uint64_t ecall_cycles = 400;          ///< row 15
+	uint64_t ipi_process_cycles = 600;    ///< target: sbi_ipi_process() + mret (row 17 in total)
+	uint64_t sse_inject_cycles = 100;     ///< target: the inject register shuffle (row 18 in total)
+	uint64_t sse_complete_cycles = 400;   ///< row 19
+	std::vector<AplicSourceSpec> aplic_sources;
+};
+
 struct WorkStep {
 	enum class Kind { spin, lock, idle, el3 } kind = Kind::spin;
 	MaskKind mask = MaskKind::none;
@@ -94,6 +121,8 @@ struct TriggerSpec {
 	std::string message;
 	std::vector<AfterStopAction> after_stop;
 	std::vector<unsigned> targets;   ///< backtrace: the CPUs to ask (empty: every online CPU)
+	bool in_nmi = false;             ///< x86: raised from NMI context (nmi_panic)
+	bool kexec_returns = false;      ///< kdump: machine_kexec() comes back; emergency_restart() follows
 	Loc loc;
 };
 const char* trigger_event_name(TriggerSpec::Event e);
@@ -126,6 +155,9 @@ struct Expectations {
 	std::vector<RungExpect> rungs;
 	std::map<unsigned, std::string> el3_event0;  ///< unregistered | registered | enabled | running
 	std::map<unsigned, std::string> el3_power;   ///< on | off | wedged
+	std::map<unsigned, uint64_t> stop_entries;   ///< times a stop handler was entered on that CPU
+	std::map<unsigned, std::string> sse_state;   ///< RISC-V: unused | registered | enabled | running
+	std::map<unsigned, std::string> hsm_state;   ///< RISC-V: started | stopped
 	bool any = false;
 	Loc loc;
 };
@@ -135,12 +167,15 @@ struct Latencies {
 	uint64_t sgi_delivery_cycles = 150;
 	uint64_t sgi_jitter_cycles = 0;
 	uint64_t signal_cycles = 50;
-	uint64_t take_cycles = 30;
+	std::optional<uint64_t> take_cycles; ///< default per architecture: arm64 30 (row 3), x86 200 (row 12)
 	uint64_t exception_entry_cycles = 20;
 	uint64_t wfi_wake_cycles = 100;
 	uint64_t sysreg_cycles = 20;
 	uint64_t dsb_cycles = 30;
 	uint64_t mmio_cycles = 25;
+	uint64_t icr_delivery_cycles = 500; ///< x86 row 11: ICR write -> IRR at the target (or NMI latched)
+	uint64_t icr_busy_cycles = 100;     ///< x86 row 14: xAPIC delivery status busy after an ICR write
+	uint64_t apic_mmio_cycles = 20;     ///< x86: one local APIC register access
 };
 
 /// Modelled cost of kernel work, in cycles.
@@ -151,6 +186,8 @@ struct KernelCosts {
 	uint64_t irq_entry_cycles = 400;  ///< vector -> handler body (row 4)
 	uint64_t crash_save_cycles = 2000;///< crash_save_cpu()
 	uint64_t backtrace_cycles = 150000;///< dumping one CPU's stack to the console (60 us)
+	uint64_t wbinvd_cycles = 2500000;  ///< x86 WBINVD in stop_this_cpu when SME is on (1 ms)
+	uint64_t virt_disable_cycles = 2000; ///< x86 cpu_emergency_disable_virtualization()
 };
 
 struct Scenario {
@@ -166,6 +203,7 @@ struct Scenario {
 	bool gic_prio_2024 = true;
 	bool gic_security = true;   ///< GICD_CTLR.DS = 0 (two security states)
 	std::optional<El3Spec> el3;
+	RiscvSpec riscv;            ///< meaningful when arch is riscv
 	uint64_t store_visibility_cycles = 0; ///< a plain store reaches other CPUs this late
 	// kernel
 	std::string variant;
@@ -174,6 +212,10 @@ struct Scenario {
 	bool hotplug_cpu = true;
 	std::optional<Ps> stop_timeout, nmi_timeout, crash_timeout, sdei_timeout;
 	std::string sdei_stop_epilogue = "park"; ///< park | cpu_off | complete_then_park
+	bool nonmi_ipi = false;     ///< x86
+	bool reboot_force = false;  ///< x86
+	bool x86_sme = false;       ///< x86: WBINVD in stop_this_cpu
+	bool x2apic = true;         ///< x86 APIC mode
 	KernelCosts costs;
 	// the run
 	std::vector<CpuSpec> cpu_specs;

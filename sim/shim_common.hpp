@@ -54,6 +54,7 @@ public:
 		const Ps U = m_pe.clock().cycles(delay_cycles);
 		const Ps P = U + m_pe.clock().cycles(check_cycles);
 		uint64_t remaining = budget;
+		const bool forever = budget == kl::kPollForever;
 		for (;;) {
 			if (!m_untimed)
 				m_pe.boundary();
@@ -65,6 +66,18 @@ public:
 				return false;
 			if (m_untimed)
 				return false;
+			if (forever) {
+				/* No budget (the x86 `wait` loops): sleep until something changes, then resume
+				 * at the next check the loop would have made. */
+				const Ps s = now_ps();
+				m_pe.sleep_until(cpu::kForever, &m_sim.mem_changed);
+				const Ps t = now_ps();
+				const Ps past = t > s + U ? t - s - U : 0;
+				const Ps at = s + U + ((past + P - 1) / P) * P;
+				if (at > t)
+					sc_core::wait(ps_time(at - t));
+				continue;
+			}
 			/*
 			 * Nothing the condition reads can change until some store or interrupt: skip
 			 * ahead to the next check after such an event, or to the last check. Check j
@@ -172,6 +185,34 @@ public:
 		spend(m_sim.sc.lat.dsb_cycles);
 	}
 	void smp_rmb() override { spend(m_sim.sc.lat.dsb_cycles); }
+
+	void raw_spin_lock(const std::string& name) override
+	{
+		for (;;) {
+			int& holder = m_sim.lock_holder(name);
+			if (holder == -1) {
+				store("raw_spin_lock", [&] { holder = int(m_cpu.id); });
+				return;
+			}
+			/* Held by a CPU that will never run again, or by this CPU under us: it never frees. */
+			if (holder == int(m_cpu.id) || m_sim.cpu_stopped(m_sim.cpus[size_t(holder)])) {
+				m_sim.declare_deadlock(m_cpu.id, name, holder);
+				for (;;)
+					sc_core::wait(m_sim.never);
+			}
+			if (!m_untimed)
+				m_pe.boundary();
+			m_pe.sleep_until(cpu::kForever, &m_sim.mem_changed);
+		}
+	}
+	void raw_spin_unlock(const std::string& name) override
+	{
+		store("raw_spin_unlock", [&] { m_sim.lock_holder(name) = -1; });
+	}
+	void report_invariant(const std::string& name, const std::string& detail) override
+	{
+		m_sim.violations.push_back({name, false, detail});
+	}
 	void smp_wmb() override { spend(m_sim.sc.lat.dsb_cycles); }
 
 	void irq_enter() override { set_ctx(kl::Ctx::irq); }
@@ -246,8 +287,10 @@ public:
 	}
 	void trace_stop_handler(const char* fn) override
 	{
-		if (m_cpu.frames.empty())
+		if (m_cpu.frames.empty()) {
+			m_cpu.stop_entries++;
 			return; /* a self-stop from task context */
+		}
 		Frame& f = m_cpu.frames.back();
 		if (f.ctx == kl::Ctx::nmi || f.ctx == kl::Ctx::sdei) {
 			for (size_t i = 0; i + 1 < m_cpu.frames.size(); i++) {
@@ -262,6 +305,7 @@ public:
 			}
 		}
 		f.stop_handler = fn;
+		m_cpu.stop_entries++;
 		if (m_sim.collect_trace)
 			m_sim.trace('i', int(m_cpu.id), fn, "kernel", {{"ctx", kl::ctx_name(f.ctx)}});
 	}

@@ -48,6 +48,7 @@ struct CpuRt {
 	unsigned stop_depth = 0;
 	bool ever_online = false;
 	bool initiator = false;   ///< runs a panic/kdump/reboot path
+	unsigned stop_entries = 0;
 	Ps activity_since = 0;
 	Ps stores_visible_at = 0; ///< when this CPU's last plain store reaches the others
 	std::vector<std::shared_ptr<std::function<void()>>> store_buffer; ///< plain stores not yet visible

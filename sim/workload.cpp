@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/workload.hpp"
+#include "models/common/error.hpp"
 #include "kl/panic.hpp"
 #include "sim/shim_common.hpp"
 #include "sim/units.hpp"
@@ -94,6 +95,14 @@ private:
 		}
 		m_sim.set_activity(m_c, trigger_event_name(t.event));
 		m_c.initiator = true;
+		hooks.kexec_returns = t.kexec_returns;
+		if (t.in_nmi) {
+			/* nmi_panic(): a panic raised by an NMI handler, e.g. a fatal hardware error. */
+			const kl::Regs regs = m_arch.enter_nmi_context(m_c);
+			if (t.event == TriggerSpec::Event::kdump)
+				m_sim.kdump_ran = true;
+			kl::nmi_panic(k, *m_sim.variant, t.message, t.event == TriggerSpec::Event::kdump, hooks, regs);
+		}
 		switch (t.event) {
 		case TriggerSpec::Event::panic:
 			kl::panic(k, *m_sim.variant, t.message, false, hooks);
@@ -241,6 +250,11 @@ private:
 };
 
 } // namespace
+
+kl::Regs WorkloadArch::enter_nmi_context(CpuRt& c)
+{
+	internal_error(__FILE__, __LINE__, "CPU " + std::to_string(c.id) + ": no NMI context on this architecture");
+}
 
 void cpu_main(Sim& sim, CpuRt& c, WorkloadArch& arch, const sc_core::sc_event& booted, const bool& is_booted)
 {

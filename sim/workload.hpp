@@ -20,6 +20,9 @@ public:
 	virtual bool firmware_nmi_mask(CpuRt& c) = 0;
 	/// Hold this CPU in firmware (arm64: an SMC that does not return) until `until`.
 	virtual void stuck_in_firmware(CpuRt& c, Ps until) = 0;
+	/// Enter NMI context on this CPU as if an NMI had just been taken (x86); returns its regs.
+	/// The loader allows NMI-context triggers only where a platform implements this.
+	virtual kl::Regs enter_nmi_context(CpuRt& c);
 };
 
 /// The software of CPU `c` (runs in its PE thread).

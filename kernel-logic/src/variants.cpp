@@ -5,6 +5,8 @@
 #include "kl/arm64/arm64_v6_12.hpp"
 #include "kl/arm64/arm64_v6_6.hpp"
 #include "kl/arm64/arm64_v6_7.hpp"
+#include "kl/riscv/riscv_sse.hpp"
+#include "kl/x86/x86_eras.hpp"
 
 namespace kl {
 
@@ -19,6 +21,16 @@ const Factory kFactories[] = {
 	&make<arm64::Arm64SdeiV2>,
 	&make<arm64::Arm64SdeiV4>,
 	&make<arm64::Arm64SdeiV5>,
+	&make<x86::X86V3_3>,
+	&make<x86::X86V3_5>,
+	&make<x86::X86V5_3>,
+	&make<x86::X86V6_5>,
+	&make<x86::X86V6_15>,
+	&make<riscv::RiscvV6>,
+	&make<riscv::RiscvSseV1>,
+	&make<riscv::RiscvSseV2>,
+	&make<riscv::RiscvSseV3>,
+	&make<riscv::RiscvSseCi>,
 };
 } // namespace
 

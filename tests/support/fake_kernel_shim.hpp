@@ -139,6 +139,9 @@ public:
 		rec(std::string("store ") + what);
 	}
 	void smp_mb() override { rec("smp_mb"); }
+	void raw_spin_lock(const std::string& name) override { rec("lock " + name); }
+	void raw_spin_unlock(const std::string& name) override { rec("unlock " + name); }
+	void report_invariant(const std::string& name, const std::string&) override { rec("invariant " + name); }
 	void smp_rmb() override { rec("smp_rmb"); }
 	void smp_wmb() override { rec("smp_wmb"); }
 	void local_irq_disable() override { rec("local_irq_disable"); }

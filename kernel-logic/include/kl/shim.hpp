@@ -50,7 +50,13 @@ struct KernelConfig {
 	uint64_t crash_timeout_us = USEC_PER_SEC;      ///< crash-stop IPI wait
 	uint64_t sdei_timeout_us = 100 * USEC_PER_MSEC;///< SDEI rung
 	SdeiStopEpilogue sdei_stop_epilogue = SdeiStopEpilogue::park;
+	bool nonmi_ipi = false;    ///< x86 boot parameter nonmi_ipi (smp_no_nmi_ipi)
+	bool reboot_force = false; ///< x86 reboot=force: stop nothing
+	bool x86_sme = false;      ///< x86 CPUs may hold incoherent lines (SME): WBINVD in stop_this_cpu
 };
+
+/// A poll budget that never runs out (the x86 `wait` loops).
+constexpr uint64_t kPollForever = UINT64_MAX;
 
 /// Kernel globals every era shares (cpu_online_mask and its counter, panic_cpu, system_state).
 struct KernelState {
@@ -97,6 +103,12 @@ public:
 	/// platform models store visibility; `write` must capture by value.
 	virtual void plain_store(const char* what, std::function<void()> write) { store(what, write); }
 	virtual void smp_mb() = 0;
+	/// raw_spin_lock()/unlock() on a named kernel lock (spins; a lock held by a stopped CPU, or by
+	/// this CPU itself, never comes free).
+	virtual void raw_spin_lock(const std::string& name) = 0;
+	virtual void raw_spin_unlock(const std::string& name) = 0;
+	/// Record a broken kernel invariant for the report (list corruption and the like).
+	virtual void report_invariant(const std::string& name, const std::string& detail) = 0;
 	virtual void smp_rmb() = 0;
 	virtual void smp_wmb() = 0;
 	template <class T> void write_once(T& var, T v) { plain_store("WRITE_ONCE", [&var, v] { var = v; }); }

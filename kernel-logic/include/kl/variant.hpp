@@ -4,6 +4,7 @@
 #include "kl/shim.hpp"
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,16 @@ public:
 	virtual void cpu_up(Shim&) {}
 	/// device_initcall/late_initcall work that runs once, on the boot CPU, after all CPUs are up.
 	virtual void late_init(Shim&) {}
+	/// Hardware ID of an IPI for fault matching (arm64: the SGI; x86: the vector, NMI = 256).
+	virtual unsigned ipi_hw_id(unsigned ipi) const { return ipi; }
+	/// nmi_panic_self_stop(): a CPU that panics in NMI context while another CPU already panics.
+	[[noreturn]] virtual void nmi_panic_self_stop(Shim& k, const Regs&)
+	{
+		panic_smp_self_stop(k);
+		throw std::logic_error("panic_smp_self_stop() returned");
+	}
+	/// emergency_restart() after a kexec that returned: what the architecture does first.
+	virtual void emergency_restart(Shim&) {}
 	/// arch_trigger_cpumask_backtrace(): false when the architecture has no NMI backtrace.
 	virtual bool trigger_cpumask_backtrace(Shim&, const CpuMask&) { return false; }
 };

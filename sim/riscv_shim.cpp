@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/riscv_shim.hpp"
+#include "models/common/error.hpp"
+#include "sim/faults.hpp"
+#include "sim/units.hpp"
+
+#include <cstdio>
+
+namespace stopsim {
+
+using namespace kl::riscv;
+
+RiscvShimImpl::RiscvShimImpl(Sim& sim, CpuRt& cpu, cpu::RiscvHart& hart, aplic::RiscvIntc& intc, sbi::SbiFirmware& fw,
+			     RiscvShared& shared)
+	: ShimBase(sim, cpu), m_hart(hart), m_intc(intc), m_fw(fw), m_shared(shared)
+{
+}
+
+/* arch_local_irq_disable(): csrc sstatus, SR_SIE. */
+void RiscvShimImpl::local_irq_disable()
+{
+	m_hart.write_sie(false);
+	csr();
+}
+
+void RiscvShimImpl::local_irq_enable()
+{
+	m_hart.write_sie(true);
+	csr();
+}
+
+sbiret RiscvShimImpl::sbi_ecall(int ext, int fid, unsigned long a0, unsigned long a1, unsigned long a2)
+{
+	sbi::SbiRet r;
+	if (m_untimed) {
+		r = m_fw.ecall_untimed(m_cpu.id, uint32_t(ext), uint32_t(fid), a0, a1, a2);
+	} else {
+		r = m_fw.ecall(m_cpu.id, uint32_t(ext), uint32_t(fid), a0, a1, a2);
+		m_pe.boundary();
+	}
+	return sbiret{r.error, r.value};
+}
+
+void RiscvShimImpl::csr_clear_sip_ssip()
+{
+	m_hart.set_soft_pending(cpu::MIP_SSIP, false);
+	csr();
+}
+
+void RiscvShimImpl::wait_for_interrupt()
+{
+	if (!m_hart.exception_ready()) {
+		if (m_hart.line_asserted())
+			m_pe.sleep_until(cpu::kForever); /* WFI completes at once: the loop spins until a wire changes */
+		else
+			m_pe.wfi();
+	}
+	m_pe.boundary();
+}
+
+IpiBackend RiscvShimImpl::ipi_backend() const
+{
+	const std::string& b = m_sim.sc.riscv.ipi;
+	return b == "sswi" ? IpiBackend::sswi : b == "imsic" ? IpiBackend::imsic : IpiBackend::sbi;
+}
+
+uint32_t RiscvShimImpl::mmio(uint64_t addr, uint32_t v, bool write)
+{
+	tlm::tlm_generic_payload trans;
+	uint32_t data = v;
+	trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+	trans.set_address(addr);
+	trans.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+	trans.set_data_length(4);
+	trans.set_streaming_width(4);
+	trans.set_byte_enable_ptr(nullptr);
+	trans.set_dmi_allowed(false);
+	trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+	sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+	m_hart.bus->b_transport(trans, delay);
+	STOPSIM_ASSERT(trans.is_response_ok(), "kernel MMIO to an unmapped interrupt-fabric address");
+	if (!m_untimed) {
+		sc_core::wait(delay);
+		m_pe.boundary();
+	}
+	return data;
+}
+
+void RiscvShimImpl::aclint_sswi_write(unsigned long hartid)
+{
+	mmio(m_intc.params().sswi_base + aplic::ACLINT_SSWI_SETSSIP_STRIDE * hartid, 1, true);
+}
+
+void RiscvShimImpl::imsic_ipi_write(unsigned long hartid)
+{
+	mmio(m_intc.params().imsic_s_base + aplic::IMSIC_PAGE * hartid + aplic::IMSIC_SETEIPNUM_LE, IMSIC_IPI_ID, true);
+}
+
+unsigned RiscvShimImpl::imsic_stopei_claim()
+{
+	const uint32_t t = m_intc.imsic_claim(m_cpu.id, false);
+	csr();
+	return t >> 16;
+}
+
+unsigned RiscvShimImpl::aplic_claimi()
+{
+	return mmio(m_intc.params().aplic_base + aplic::APLIC_IDC_BASE + aplic::APLIC_IDC_STRIDE * m_cpu.id +
+			    aplic::APLIC_IDC_CLAIMI,
+		    0, false);
+}
+
+void RiscvShimImpl::device_irq_handler(unsigned source)
+{
+	for (const AplicSourceSpec& a : m_sim.sc.riscv.aplic_sources) {
+		if (a.source != source)
+			continue;
+		const std::string was = m_cpu.activity;
+		m_sim.set_activity(m_cpu, "device interrupt (APLIC source " + std::to_string(source) + ")");
+		if (m_sim.collect_trace)
+			m_sim.trace('B', int(m_cpu.id), "APLIC source " + std::to_string(source), "handler");
+		/* The driver's handler, with SIE=0 as the trap left it. */
+		spend_no_boundary(m_pe.clock().cycles_for(a.handler));
+		/* The driver quiets the device: a level wire drops. */
+		if (a.level)
+			m_intc.set_source(source, false);
+		if (m_sim.collect_trace)
+			m_sim.trace('E', int(m_cpu.id), "", "handler");
+		m_sim.set_activity(m_cpu, was);
+		return;
+	}
+}
+
+bool RiscvShimImpl::ipi_fault_gate(unsigned cpu, unsigned ipi)
+{
+	if (!m_shared.faults || m_untimed)
+		return true;
+	FaultAction a = m_shared.faults->at(FaultPoint::kSgiDispatch, m_cpu.id, cpu, ipi);
+	if (a.drop)
+		return false;
+	const FaultAction b = m_shared.faults->at(FaultPoint::kIrqSignal, m_cpu.id, cpu, ipi);
+	a.extra_delay += b.extra_delay;
+	if (a.extra_delay == 0)
+		return true;
+	m_shared.late_post(cpu, ipi, a.extra_delay);
+	return false;
+}
+
+bool RiscvShimImpl::cpu_has_hotplug(unsigned)
+{
+	return m_fw.core().params().hsm;
+}
+
+void RiscvShimImpl::trace_parked()
+{
+	mark_stopped(CpuState::parked);
+}
+
+void RiscvShimImpl::hart_stopped()
+{
+	mark_stopped(CpuState::off);
+	m_sim.set_activity(m_cpu, "stopped (SBI HSM HART_STOP)");
+}
+
+void RiscvShimImpl::vector(cpu::RiscvIrq which)
+{
+	Frame f;
+	f.ctx = kl::Ctx::irq;
+	f.regs = kl::Regs{true, kl::Ctx::irq, m_cpu.activity};
+	f.start = now_ps();
+	m_cpu.frames.push_back(f);
+	const std::string saved_activity = m_cpu.activity;
+	if (m_sim.collect_trace)
+		m_sim.trace('B', int(m_cpu.id), "exception", "handler");
+	const IrqCause cause = which == cpu::RiscvIrq::kSsi ? IrqCause::ssi
+			       : which == cpu::RiscvIrq::kSei ? IrqCause::sei
+							      : IrqCause::sti;
+	handle_riscv_irq(*this, static_cast<RiscvVariant&>(*m_sim.variant), cause, m_cpu.frames.back().regs);
+	if (m_sim.collect_trace)
+		m_sim.trace('E', int(m_cpu.id), "", "handler", {{"ctx", kl::ctx_name(m_cpu.frames.back().ctx)}});
+	m_cpu.frames.pop_back();
+	m_cpu.activity = saved_activity;
+}
+
+void RiscvShimImpl::sse_entry(uint32_t event)
+{
+	Frame f;
+	/* An SSE handler is Linux's NMI context on RISC-V: reported as "sse". */
+	f.ctx = kl::Ctx::nmi;
+	f.regs = kl::Regs{true, kl::Ctx::nmi, m_cpu.activity};
+	f.start = now_ps();
+	m_cpu.frames.push_back(f);
+	const std::string saved_activity = m_cpu.activity;
+	if (m_sim.collect_trace) {
+		char b[32];
+		std::snprintf(b, sizeof b, "SSE event 0x%x", event);
+		m_sim.trace('B', int(m_cpu.id), b, "handler");
+	}
+	/* The SSE core's entry: nmi_enter, the registered handler, then COMPLETE. */
+	nmi_enter();
+	auto& v = static_cast<RiscvVariant&>(*m_sim.variant);
+	v.sse_event_handler(*this, event, m_cpu.frames.back().regs);
+	nmi_exit();
+	/* COMPLETE resumes the interrupted context: no interrupt boundary in between. */
+	m_fw.ecall(m_cpu.id, uint32_t(SBI_EXT_SSE), uint32_t(SBI_SSE_EVENT_COMPLETE));
+	if (m_sim.collect_trace)
+		m_sim.trace('E', int(m_cpu.id), "", "handler");
+	m_cpu.frames.pop_back();
+	m_cpu.activity = saved_activity;
+}
+
+} // namespace stopsim
