@@ -71,6 +71,12 @@ public:
 		kl::arm64::sdei_mask_local_cpu(k);
 		return true;
 	}
+	void firmware_nmi_unmask(CpuRt& c) override
+	{
+		auto& k = shim(c);
+		if (k.sdei_firmware_present())
+			kl::arm64::sdei_unmask_local_cpu(k);
+	}
 	void stuck_in_firmware(CpuRt& c, Ps until) override
 	{
 		STOPSIM_ASSERT(m_fw != nullptr, "el3 step validated without EL3 firmware");

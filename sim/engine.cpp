@@ -140,7 +140,7 @@ void finish(Sim& s, const Platform& platform)
 	// Which trigger's path ended the run, and its stop span.
 	int primary = -1;
 	for (size_t i = 0; i < sc.triggers.size(); i++) {
-		if (!r.triggers[i].fired)
+		if (!r.triggers[i].fired || sc.triggers[i].event == TriggerSpec::Event::backtrace)
 			continue;
 		if (s.end_cpu >= 0 && sc.triggers[i].cpu == unsigned(s.end_cpu)) {
 			primary = int(i);

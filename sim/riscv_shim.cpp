@@ -41,6 +41,28 @@ sbiret RiscvShimImpl::sbi_ecall(int ext, int fid, unsigned long a0, unsigned lon
 	return sbiret{r.error, r.value};
 }
 
+bool RiscvShimImpl::spin_poll(const std::function<bool()>& pending, uint64_t budget, uint64_t unit_us)
+{
+	if (unit_us <= 1 || m_untimed)
+		return ShimBase::spin_poll(pending, budget, unit_us);
+	const Ps U = m_pe.clock().cycles(m_pe.clock().cycles_for(unit_us * kPsPerUs));
+	for (uint64_t remaining = budget;; remaining--) {
+		m_pe.boundary();
+		const bool still = pending();
+		spend_no_boundary(m_sim.sc.costs.check_cycles);
+		if (!still)
+			return true;
+		if (remaining == 0)
+			return false;
+		/* mdelay(1) busy-waits on the timer: interrupts are taken whenever they come. */
+		const Ps end = now_ps() + U;
+		while (now_ps() < end) {
+			m_pe.sleep_until(end, &m_sim.mem_changed);
+			m_pe.boundary();
+		}
+	}
+}
+
 void RiscvShimImpl::csr_clear_sip_ssip()
 {
 	m_hart.set_soft_pending(cpu::MIP_SSIP, false);

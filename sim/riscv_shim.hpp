@@ -29,6 +29,11 @@ public:
 	void local_irq_disable() override;
 	void local_irq_enable() override;
 
+	/// The mdelay(1) form takes interrupts as they arrive, not only at the condition checks (an
+	/// SSE or IPI during a 10 s backtrace wait must not wait a millisecond); udelay(1) loops use
+	/// the exact skip-ahead of ShimBase.
+	bool spin_poll(const std::function<bool()>& pending, uint64_t budget, uint64_t unit_us) override;
+
 	// kl::riscv::RiscvShim
 	kl::riscv::sbiret sbi_ecall(int ext, int fid, unsigned long a0, unsigned long a1, unsigned long a2) override;
 	unsigned long cpuid_to_hartid_map(unsigned cpu) const override { return cpu; }

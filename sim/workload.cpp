@@ -173,6 +173,8 @@ private:
 				what += ", SDEI masked";
 			m_sim.set_activity(m_c, what);
 			task_wait(st.forever ? cpu::kForever : now_ps() + st.duration);
+			if (st.sdei_mask)
+				m_arch.firmware_nmi_unmask(m_c);
 			m_arch.unmask(m_c);
 			break;
 		}

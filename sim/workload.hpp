@@ -18,6 +18,8 @@ public:
 	virtual void secondary_online(CpuRt& c) = 0;
 	/// Mask firmware NMIs on this CPU (arm64: SDEI_PE_MASK); false if the platform has none.
 	virtual bool firmware_nmi_mask(CpuRt& c) = 0;
+	/// Undo firmware_nmi_mask() (arm64: SDEI_PE_UNMASK, as on CPU_PM exit).
+	virtual void firmware_nmi_unmask(CpuRt&) {}
 	/// Hold this CPU in firmware (arm64: an SMC that does not return) until `until`.
 	virtual void stuck_in_firmware(CpuRt& c, Ps until) = 0;
 	/// Enter NMI context on this CPU as if an NMI had just been taken (x86); returns its regs.

@@ -14,26 +14,36 @@ void nmi_trigger_cpumask_backtrace(Shim& k, const CpuMask& mask, int exclude_cpu
 	if (k.test_and_set_bit(0, s.backtrace_flag))
 		return;
 
-	k.store("cpumask_copy", [&] {
-		s.backtrace_mask = mask;
-		if (exclude_cpu >= 0)
-			s.backtrace_mask.clear(unsigned(exclude_cpu));
-	});
+	CpuMask want = mask;
+	if (exclude_cpu >= 0)
+		want.clear(unsigned(exclude_cpu));
+	/*
+	 * Our own backtrace is printed here, not through an NMI. (The kernel copies the mask first
+	 * and clears its own bit after printing; a CPU always sees its own store, and the model's
+	 * store buffer does not forward, so the bit is left out of the copy instead: same result.)
+	 */
+	if (want.test(this_cpu)) {
+		nmi_cpu_backtrace_self(k);
+		want.clear(this_cpu);
+	}
+	/* cpumask_copy(): a plain store; the raise path's barrier (or its lack) decides when targets see it. */
+	k.plain_store("cpumask_copy", [&s, want] { s.backtrace_mask = want; });
 
-	/* Our own backtrace is printed here, not through an NMI. */
-	if (s.backtrace_mask.test(this_cpu))
-		nmi_cpu_backtrace(k, Regs{false, Ctx::task, "trigger"});
-
-	if (!s.backtrace_mask.empty()) {
-		k.pr_info("Sending NMI from CPU " + std::to_string(this_cpu) + " to CPUs " +
-			  s.backtrace_mask.to_range_list() + ":");
-		raise(s.backtrace_mask);
+	if (!want.empty()) {
+		k.pr_info("Sending NMI from CPU " + std::to_string(this_cpu) + " to CPUs " + want.to_range_list() + ":");
+		raise(want);
 	}
 
 	/* Wait up to 10 seconds for all CPUs to do the backtrace (touching the watchdog meanwhile). */
 	k.spin_poll([&] { return !s.backtrace_mask.empty(); }, 10000, 1000);
 
 	k.clear_bit(0, s.backtrace_flag);
+}
+
+void nmi_cpu_backtrace_self(Shim& k)
+{
+	k.pr_warn("NMI backtrace for cpu " + std::to_string(k.smp_processor_id()));
+	k.cost("backtrace_dump");
 }
 
 bool nmi_cpu_backtrace(Shim& k, const Regs& regs)

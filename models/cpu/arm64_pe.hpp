@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // arm64 PE shell: PSTATE.DAIF and EL on top of the PE framework, lines from the GIC CPU
-// interface, ICC_* system-register access with a modelled cost, and exception entry/return.
+// interface, and exception entry/return (the kernel shim charges system-register access costs).
 #pragma once
 #include "models/cpu/arm64_pe_core.hpp"
 #include "models/cpu/pe_base.hpp"

@@ -52,8 +52,12 @@ void El3Firmware::stuck_in_el3(unsigned pe, Ps until_ps)
 	cpu::Arm64Pe& p = *m_pes.at(pe);
 	const unsigned from = p.core().el;
 	p.set_el(3);
-	if (until_ps == cpu::kForever)
-		leave(pe, PowerState::kWedged);
+	if (until_ps == cpu::kForever) {
+		// Firmware never returns to Linux, but nothing stopped this CPU: no power hook.
+		m_power_state.at(pe) = PowerState::kWedged;
+		for (;;)
+			sc_core::wait(m_never);
+	}
 	while (now_ps() < until_ps)
 		sc_core::wait(ps_time(until_ps - now_ps()));
 	p.set_el(from);
@@ -76,7 +80,7 @@ long El3Firmware::call(unsigned pe, uint32_t fid, uint64_t a1, uint64_t a2, uint
 	switch (fid) {
 	case SDEI_VERSION:
 		at_el3(pe, m_p.smc_cycles);
-		return 0x10000; // 1.0
+		return long(1ull << 48); // 1.0: major version in bits 62:48
 	case SDEI_EVENT_REGISTER:
 		at_el3(pe, m_p.smc_cycles);
 		return m_core.event_register(pe, unsigned(a1), a2, a3);
@@ -161,7 +165,10 @@ void El3Firmware::handle_fiq(unsigned pe)
 		m_gic.icc_write_eoir(pe, intid, gic::Group::G0, false);
 		return;
 	}
-	switch (m_core.on_acknowledge(pe)) {
+	const Dispatch d = m_core.on_acknowledge(pe);
+	if (d != Dispatch::kRun)
+		m_core.note_dropped(pe);
+	switch (d) {
 	case Dispatch::kMaskedNoEoi:
 		// TF-A returns without EOI for a masked PE: the SGI stays active at 0x70 (3.6, observation).
 		if (m_note)

@@ -19,7 +19,6 @@ struct SdeiParams {
 	bool event0 = true;        ///< event 0 exists (SDEI_DEFINE_EVENT_0)
 	bool signal_checks = true; ///< TF-A >= 2.12: SIGNAL refuses a masked or unregistered target
 	unsigned sgi = 8;          ///< the Secure SGI event 0 is bound to
-	bool critical = false;     ///< event 0's priority class (Normal in TF-A)
 };
 
 /// Handler state of event 0 on one PE (SDEI 3.3: Registered, Enabled, Running).
@@ -62,6 +61,8 @@ public:
 	long signal(unsigned caller, unsigned event, int target) const;
 	/// The SGI was acknowledged at EL3 on `pe` (3.6 step 3).
 	Dispatch on_acknowledge(unsigned pe) const;
+	/// An acknowledged event-0 SGI was not dispatched on `pe`.
+	void note_dropped(unsigned pe) { m_pe.at(pe).dropped++; }
 	/// Dispatch starts: the event is Running on `pe`.
 	void begin_dispatch(unsigned pe);
 	/// COMPLETE / COMPLETE_AND_RESUME (3.7): SDEI_EDENY with nothing outstanding.

@@ -11,6 +11,8 @@ namespace kl {
 /// wait of 10000 x mdelay(1) for the targets to clear their bits. `exclude_cpu` < 0: none.
 void nmi_trigger_cpumask_backtrace(Shim& k, const CpuMask& mask, int exclude_cpu,
 				   const std::function<void(const CpuMask&)>& raise);
+/// The requesting CPU prints its own backtrace directly (no NMI).
+void nmi_cpu_backtrace_self(Shim& k);
 /// nmi_cpu_backtrace(): on a target, print and clear its bit if asked; false if not asked.
 bool nmi_cpu_backtrace(Shim& k, const Regs& regs);
 

@@ -21,7 +21,7 @@ bool Arm64SdeiV2::sdei_nmi_stop_cpus(Arm64Shim& k, const CpuMask& m)
 	return true;
 }
 
-void Arm64SdeiV2::sdei_rung(Arm64Shim& k)
+void Arm64SdeiV2::last_resort_rung(Arm64Shim& k)
 {
 	if (!num_other_online_cpus(k))
 		return;

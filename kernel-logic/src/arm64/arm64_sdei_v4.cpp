@@ -16,7 +16,7 @@ void Arm64SdeiV4::sdei_nmi_stop_cpus(Arm64Shim& k, const CpuMask& m)
 	m.for_each([&](unsigned cpu) { sdei_nmi_fire(k, cpu); });
 }
 
-void Arm64SdeiV4::sdei_rung(Arm64Shim& k)
+void Arm64SdeiV4::last_resort_rung(Arm64Shim& k)
 {
 	/* Ask first whether the service is there, then log, then signal. */
 	if (!num_other_online_cpus(k) || !sdei_nmi_available)

@@ -90,6 +90,7 @@ void Arm64V6_12::smp_send_stop(Shim& k)
 			return;
 		}
 		stop_with_irq_then_nmi(a);
+		last_resort_rung(a);
 		report_failure(a);
 	}
 	sdei_mask_local_cpu(a);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SDEI cross-CPU NMI service (drivers/firmware/arm_sdei_nmi.c in the 2026 series) as every
 // posted version shares it: event 0 registered and enabled on each CPU, fire = SDEI_EVENT_SIGNAL,
-// backtraces raised through it, and smp_send_stop() with the SDEI rung as step 6b.
+// and backtraces raised through it. (The SDEI rung itself is each version's last_resort_rung().)
 #include "kl/arm64/arm64_sdei.hpp"
 #include "kl/nmi_backtrace.hpp"
 
@@ -65,25 +65,6 @@ bool Arm64SdeiNmi::trigger_cpumask_backtrace(Shim& k, const CpuMask& mask)
 		targets.for_each([&](unsigned cpu) { sdei_nmi_fire(a, cpu); });
 	});
 	return true;
-}
-
-void Arm64SdeiNmi::smp_send_stop_with_sdei(Shim& k)
-{
-	Arm64Shim& a = arm64_shim(k);
-
-	k.trace_stop_begin("smp_send_stop");
-	if (num_other_online_cpus(k)) {
-		if (k.test_and_set_bit(0, stop_in_progress)) {
-			k.trace_stop_end();
-			return;
-		}
-		stop_with_irq_then_nmi(a);
-		/* Still online after both: typically wedged with PSTATE.I set. Try SDEI. */
-		sdei_rung(a);
-		report_failure(a);
-	}
-	sdei_mask_local_cpu(a);
-	k.trace_stop_end();
 }
 
 } // namespace kl::arm64

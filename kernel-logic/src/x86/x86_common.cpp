@@ -50,6 +50,16 @@ void X86Variant::unregister_nmi_handler(X86Shim& k, const std::string& name)
 	k.raw_spin_unlock("nmi_desc_lock");
 }
 
+void X86Variant::broadcast_and_wait_offline(X86Shim& k, const char* rung, unsigned vector, uint64_t budget)
+{
+	CpuMask targets = k.cpu_online_mask();
+	targets.clear(k.smp_processor_id());
+	k.trace_rung_begin(rung, targets);
+	k.send_IPI_allbutself(vector);
+	const bool stopped = k.spin_poll([&] { return k.num_online_cpus() > 1; }, budget, 1);
+	k.trace_rung_end(!stopped);
+}
+
 void X86Variant::halt_forever(X86Shim& k)
 {
 	k.trace_parked();

@@ -8,14 +8,8 @@ namespace kl::x86 {
 void X86V3_3::native_irq_stop_other_cpus(X86Shim& k, int wait)
 {
 	/* The IRQ-only routine the nonmi_ipi parameter selects: no stopping_cpu guard. */
-	if (k.num_online_cpus() > 1) {
-		CpuMask t = k.cpu_online_mask();
-		t.clear(k.smp_processor_id());
-		k.trace_rung_begin("irq", t);
-		k.send_IPI_allbutself(REBOOT_VECTOR);
-		const bool ok = k.spin_poll([&] { return k.num_online_cpus() > 1; }, wait ? kPollForever : USEC_PER_SEC, 1);
-		k.trace_rung_end(!ok);
-	}
+	if (k.num_online_cpus() > 1)
+		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, wait ? kPollForever : USEC_PER_SEC);
 }
 
 void X86V3_3::native_stop_other_cpus(X86Shim& k, int wait)
@@ -39,12 +33,7 @@ void X86V3_3::native_stop_other_cpus(X86Shim& k, int wait)
 			return;
 		}
 		k.smp_wmb();
-		CpuMask t = k.cpu_online_mask();
-		t.clear(k.smp_processor_id());
-		k.trace_rung_begin("nmi", t);
-		k.send_IPI_allbutself(NMI_VECTOR);
-		const bool ok = k.spin_poll([&] { return k.num_online_cpus() > 1; }, wait ? kPollForever : USEC_PER_SEC, 1);
-		k.trace_rung_end(!ok);
+		broadcast_and_wait_offline(k, "nmi", NMI_VECTOR, wait ? kPollForever : USEC_PER_SEC);
 	}
 	/* local_irq_save(); disable_local_APIC(); local_irq_restore() */
 	k.disable_local_APIC();

@@ -23,13 +23,8 @@ void X86V3_5::native_stop_other_cpus(X86Shim& k, int wait)
 		}
 		/* sync above data before sending IRQ */
 		k.smp_wmb();
-		CpuMask t = k.cpu_online_mask();
-		t.clear(self);
-		k.trace_rung_begin("irq", t);
-		k.send_IPI_allbutself(REBOOT_VECTOR);
 		/* Up to one second for the others to finish their work; forever when asked to wait. */
-		const bool ok = k.spin_poll([&] { return k.num_online_cpus() > 1; }, wait ? kPollForever : USEC_PER_SEC, 1);
-		k.trace_rung_end(!ok);
+		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, wait ? kPollForever : USEC_PER_SEC);
 	}
 
 	/* if the REBOOT_VECTOR didn't work, try with the NMI */
@@ -37,13 +32,7 @@ void X86V3_5::native_stop_other_cpus(X86Shim& k, int wait)
 		if (register_nmi_handler(k, "smp_stop", true) == 0) {
 			k.smp_wmb();
 			k.pr_emerg("Shutting down cpus with NMI");
-			CpuMask t = k.cpu_online_mask();
-			t.clear(self);
-			k.trace_rung_begin("nmi", t);
-			k.send_IPI_allbutself(NMI_VECTOR);
-			const bool ok = k.spin_poll([&] { return k.num_online_cpus() > 1; },
-						    wait ? kPollForever : 10 * USEC_PER_MSEC, 1);
-			k.trace_rung_end(!ok);
+			broadcast_and_wait_offline(k, "nmi", NMI_VECTOR, wait ? kPollForever : 10 * USEC_PER_MSEC);
 		}
 	}
 	/* finish: */

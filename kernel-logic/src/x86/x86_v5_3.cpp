@@ -21,13 +21,8 @@ void X86V5_3::native_stop_other_cpus(X86Shim& k, int wait)
 			return;
 		}
 		k.smp_wmb();
-		CpuMask t = k.cpu_online_mask();
-		t.clear(self);
-		k.trace_rung_begin("irq", t);
-		k.send_IPI_allbutself(REBOOT_VECTOR);
 		/* Always one second here, whatever wait says. */
-		const bool ok = k.spin_poll([&] { return k.num_online_cpus() > 1; }, USEC_PER_SEC, 1);
-		k.trace_rung_end(!ok);
+		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, USEC_PER_SEC);
 	}
 
 	if (k.num_online_cpus() > 1) {

@@ -29,10 +29,6 @@ protected:
 	void sdei_nmi_fire(Arm64Shim& k, unsigned cpu);
 	/// A barrier before raising backtrace events (v5 added dsb(ishst); before, none).
 	virtual void backtrace_barrier(Arm64Shim&) {}
-	/// The last rung, for the versions that have one in smp_send_stop().
-	virtual void sdei_rung(Arm64Shim&) {}
-	/// v2+: smp_send_stop() with the SDEI rung after the IRQ and pseudo-NMI rungs.
-	void smp_send_stop_with_sdei(Shim& k);
 
 	bool sdei_nmi_available = false;
 	bool m_registered_everywhere = true;
@@ -63,12 +59,12 @@ public:
 	{
 		return "IRQ 1 s, pseudo-NMI 10 ms, SDEI 100 ms; OR-accumulated sdei_nmi_stop_mask; log after the signal";
 	}
-	void smp_send_stop(Shim& k) override { smp_send_stop_with_sdei(k); }
 	int sdei_event_handler(Arm64Shim& k, const Regs& regs) override;
 	const CpuMask& stop_mask() const { return sdei_nmi_stop_mask; }
 
 protected:
-	void sdei_rung(Arm64Shim& k) override;
+	/// Step 6b of smp_send_stop(): the SDEI rung.
+	void last_resort_rung(Arm64Shim& k) override;
 
 private:
 	bool sdei_nmi_stop_cpus(Arm64Shim& k, const CpuMask& m);
@@ -83,14 +79,14 @@ public:
 	{
 		return "IRQ 1 s, pseudo-NMI 10 ms, SDEI 100 ms; write-once sdei_nmi_stopping published with smp_wmb()";
 	}
-	void smp_send_stop(Shim& k) override { smp_send_stop_with_sdei(k); }
 	[[noreturn]] void panic_smp_self_stop(Shim& k) override;
 	void do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs& regs) override;
 	int sdei_event_handler(Arm64Shim& k, const Regs& regs) override;
 
 protected:
 	bool checks_presence() const override { return true; }
-	void sdei_rung(Arm64Shim& k) override;
+	/// Step 6b of smp_send_stop(): the SDEI rung.
+	void last_resort_rung(Arm64Shim& k) override;
 	/// What orders the flag before the SMC: smp_wmb() in v4.
 	virtual void publish_barrier(Arm64Shim& k) { k.smp_wmb(); }
 	[[noreturn]] void arm64_nmi_cpu_stop(Arm64Shim& k, const Regs* regs, bool die_on_crash);

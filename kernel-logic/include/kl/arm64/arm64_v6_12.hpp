@@ -32,6 +32,8 @@ protected:
 	[[noreturn]] void ipi_cpu_crash_stop(Arm64Shim& k, unsigned cpu, const Regs& regs);
 	/// The shared rungs of smp_send_stop(), for eras that add a rung after them.
 	void stop_with_irq_then_nmi(Arm64Shim& k);
+	/// Later series add a last-resort rung here, between the pseudo-NMI and the failure line.
+	virtual void last_resort_rung(Arm64Shim&) {}
 	void report_failure(Arm64Shim& k);
 
 	unsigned long stop_in_progress = 0; ///< static in smp_send_stop(): bit 0 claimed by the first caller

@@ -84,6 +84,9 @@ protected:
 	void nmi_shootdown_cpus(X86Shim& k, bool kdump_callback);
 	/// crash_nmi_callback(): returns only on the crashing CPU itself.
 	void crash_nmi_callback(X86Shim& k, const Regs& regs);
+	/// Send `vector` to all but self and wait while more than one CPU is online (the ack of the
+	/// eras before v6.5), at most `budget` x udelay(1) (kPollForever: wait).
+	void broadcast_and_wait_offline(X86Shim& k, const char* rung, unsigned vector, uint64_t budget);
 	/// The HLT loop every stopped CPU ends in.
 	[[noreturn]] void halt_forever(X86Shim& k);
 
