@@ -5,7 +5,7 @@
 
 // libsystemc (linked through the model cores) references sc_main; the unit tests never
 // start a simulation.
-int sc_main(int, char**)
+extern "C" int sc_main(int, char**)
 {
 	return 0;
 }
