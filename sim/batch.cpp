@@ -27,8 +27,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace stopsim {
 
 namespace {
@@ -36,7 +34,7 @@ namespace {
 using HostClock = std::chrono::steady_clock;
 
 constexpr int kInternalExit = 3;
-int g_wake[2] = {-1, -1};                 // self-pipe: SIGCHLD, SIGINT, SIGTERM wake the loop
+int g_wake[2] = {-1, -1};                 // self-pipe: SIGINT, SIGTERM (parent) or SIGCHLD (launcher)
 volatile sig_atomic_t g_interrupted = 0;
 
 void on_signal(int sig)
@@ -51,6 +49,291 @@ void on_signal(int sig)
 	}
 	errno = saved;
 }
+
+void drain(int fd)
+{
+	char buf[256];
+	while (read(fd, buf, sizeof buf) > 0) {
+	}
+}
+
+bool write_all(int fd, const void* data, size_t n)
+{
+	const char* p = static_cast<const char*>(data);
+	while (n > 0) {
+		const ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= size_t(w);
+	}
+	return true;
+}
+
+bool read_all(int fd, void* data, size_t n)
+{
+	char* p = static_cast<char*>(data);
+	while (n > 0) {
+		const ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		n -= size_t(r);
+	}
+	return true;
+}
+
+// ---- the launcher ---------------------------------------------------------------------------------
+// Workers are forked by a small process of their own, itself forked once per pool: forking from the
+// sweep, whose heap is warm from parsing reports, would make every fork copy-on-write-fault that heap
+// back in (measured: ~5 ms of the sweep's time per run). The launcher keeps the workers' time limits.
+//
+// parent -> launcher: u32 length, then u64 index and the strings id, out, err, argv... (u32 length
+// and bytes each). launcher -> parent: one Report per worker that ended.
+
+struct Request {
+	uint64_t index = 0;
+	std::string id, out, err, json;
+	std::vector<std::string> argv;
+};
+
+struct Report {
+	uint64_t index;
+	int32_t status;  ///< waitpid status
+	uint32_t flags;  ///< kKilled, kNoStart
+};
+constexpr uint32_t kKilled = 1, kNoStart = 2;
+
+void put_str(std::string& buf, const std::string& s)
+{
+	const uint32_t n = uint32_t(s.size());
+	buf.append(reinterpret_cast<const char*>(&n), sizeof n);
+	buf += s;
+}
+
+bool get_str(const std::string& buf, size_t& pos, std::string& out)
+{
+	uint32_t n;
+	if (pos + sizeof n > buf.size())
+		return false;
+	std::memcpy(&n, buf.data() + pos, sizeof n);
+	pos += sizeof n;
+	if (pos + n > buf.size())
+		return false;
+	out.assign(buf, pos, n);
+	pos += n;
+	return true;
+}
+
+std::string encode(const Request& r)
+{
+	std::string body;
+	body.append(reinterpret_cast<const char*>(&r.index), sizeof r.index);
+	put_str(body, r.id);
+	put_str(body, r.out);
+	put_str(body, r.err);
+	put_str(body, r.json);
+	for (const auto& a : r.argv)
+		put_str(body, a);
+	const uint32_t n = uint32_t(body.size());
+	return std::string(reinterpret_cast<const char*>(&n), sizeof n) + body;
+}
+
+bool decode(const std::string& body, Request& r)
+{
+	if (body.size() < sizeof r.index)
+		return false;
+	std::memcpy(&r.index, body.data(), sizeof r.index);
+	size_t pos = sizeof r.index;
+	if (!get_str(body, pos, r.id) || !get_str(body, pos, r.out) || !get_str(body, pos, r.err) ||
+	    !get_str(body, pos, r.json))
+		return false;
+	r.argv.clear();
+	std::string a;
+	while (pos < body.size()) {
+		if (!get_str(body, pos, a))
+			return false;
+		r.argv.push_back(a);
+	}
+	return !r.argv.empty();
+}
+
+InProcessRunner g_runner = nullptr;
+
+[[noreturn]] void worker_main(const Request& r, bool exec, pid_t launcher, const int* close_fds, size_t n_close)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the launcher, hence the sweep
+	if (getppid() != launcher)
+		_exit(127);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	for (size_t i = 0; i < n_close; i++)
+		close(close_fds[i]);
+	unlink(r.json.c_str());
+	const int in = open("/dev/null", O_RDONLY);
+	const int out = open(r.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	const int err = open(r.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (in < 0 || out < 0 || err < 0)
+		_exit(126);
+	dup2(in, 0);
+	dup2(out, 1);
+	dup2(err, 2);
+	close(in);
+	close(out);
+	close(err);
+	setenv("STOPSIM_RUN_ID", r.id.c_str(), 1);
+	if (exec) {
+		std::vector<char*> argv;
+		for (const auto& a : r.argv)
+			argv.push_back(const_cast<char*>(a.c_str()));
+		argv.push_back(nullptr);
+		execv("/proc/self/exe", argv.data());
+		const char msg[] = "stopsim: worker: cannot execute /proc/self/exe\n";
+		ssize_t n = write(2, msg, sizeof msg - 1);
+		(void)n;
+		_exit(127);
+	}
+	// The sweep is single-threaded and has not elaborated SystemC: this process is in the state a
+	// fresh 'stopsim run' reaches at the same point, without the loader's and initialisers' work.
+	int rc = kInternalExit;
+	try {
+		rc = g_runner(r.argv);
+	} catch (const std::exception& e) {
+		std::cerr << "stopsim: internal error: " << e.what() << "\n";
+	} catch (...) {
+	}
+	std::cout.flush();
+	std::cerr.flush();
+	std::fflush(nullptr);
+	_exit(rc);
+}
+
+volatile sig_atomic_t g_orphaned = 0;
+
+void on_parent_death(int)
+{
+	g_orphaned = 1;
+	on_signal(SIGCHLD); // wake the loop
+}
+
+void remove_dir(const std::string& dir)
+{
+	if (DIR* d = opendir(dir.c_str())) {
+		while (struct dirent* e = readdir(d))
+			if (e->d_name[0] != '.')
+				unlink((dir + "/" + e->d_name).c_str());
+		closedir(d);
+	}
+	rmdir(dir.c_str());
+}
+
+[[noreturn]] void launcher_main(int req, int rep, double timeout_s, bool exec, pid_t parent, const std::string& dir)
+{
+	// If the sweep dies (kill -9), the launcher is told, ends the workers and removes the
+	// temporary folder the sweep can no longer clean.
+	signal(SIGUSR1, on_parent_death);
+	prctl(PR_SET_PDEATHSIG, SIGUSR1);
+	if (getppid() != parent)
+		g_orphaned = 1;
+	// Ctrl-C reaches the workers and the sweep directly; the launcher ends when the sweep closes
+	// its pipe (or dies).
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	if (g_wake[0] >= 0) {
+		close(g_wake[0]);
+		close(g_wake[1]);
+	}
+	if (pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
+		_exit(1);
+	struct sigaction sa {};
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, nullptr);
+	const pid_t self = getpid();
+	const int close_fds[] = {req, rep, g_wake[0], g_wake[1]};
+	struct Child {
+		uint64_t index;
+		HostClock::time_point start;
+		bool killed;
+	};
+	std::map<pid_t, Child> running;
+	bool open = true;
+	const auto limit = std::chrono::duration<double>(timeout_s);
+	while (open || !running.empty()) {
+		if (g_orphaned) {
+			for (const auto& [pid, c] : running)
+				kill(pid, SIGKILL);
+			for (const auto& [pid, c] : running)
+				waitpid(pid, nullptr, 0);
+			remove_dir(dir);
+			_exit(1);
+		}
+		int wait_ms = -1;
+		const auto now = HostClock::now();
+		for (const auto& [pid, c] : running)
+			if (!c.killed) {
+				const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(c.start + limit - now).count();
+				const int ms = int(std::max<long long>(0, std::min<long long>(left + 1, 60000)));
+				wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
+			}
+		struct pollfd pfd[2] = {{g_wake[0], POLLIN, 0}, {open ? req : -1, POLLIN, 0}};
+		if (poll(pfd, 2, wait_ms) < 0 && errno != EINTR)
+			break;
+		if (open && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			uint32_t n;
+			std::string body;
+			Request r;
+			if (!read_all(req, &n, sizeof n)) {
+				open = false; // the sweep is done (or gone): stop everything
+				for (const auto& [pid, c] : running)
+					kill(pid, SIGKILL);
+			} else {
+				body.resize(n);
+				if (!read_all(req, body.data(), n) || !decode(body, r))
+					_exit(1);
+				const pid_t pid = fork();
+				if (pid == 0)
+					worker_main(r, exec, self, close_fds, 4);
+				if (pid < 0) {
+					const Report bad{r.index, 0, kNoStart};
+					write_all(rep, &bad, sizeof bad);
+				} else {
+					running[pid] = Child{r.index, HostClock::now(), false};
+				}
+			}
+		}
+		drain(g_wake[0]);
+		int status;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			auto it = running.find(pid);
+			if (it == running.end())
+				continue;
+			const Report done{it->second.index, status, it->second.killed ? kKilled : 0};
+			running.erase(it);
+			if (open)
+				write_all(rep, &done, sizeof done);
+		}
+		const auto t = HostClock::now();
+		for (auto& [p, c] : running)
+			if (!c.killed && t - c.start >= limit) {
+				kill(p, SIGKILL);
+				c.killed = true;
+			}
+	}
+	_exit(0);
+}
+
+} // namespace
+
+namespace {
 
 std::string read_file(const std::string& path)
 {
@@ -107,10 +390,6 @@ unsigned default_jobs()
 	return n > 0 ? unsigned(n) : 1;
 }
 
-namespace {
-InProcessRunner g_runner = nullptr;
-}
-
 void set_in_process_runner(InProcessRunner runner) { g_runner = runner; }
 
 WorkerPool::WorkerPool(unsigned jobs, double timeout_s, bool fresh_exec)
@@ -125,16 +404,47 @@ WorkerPool::WorkerPool(unsigned jobs, double timeout_s, bool fresh_exec)
 	m_dir = buf.data();
 }
 
+void WorkerPool::start_launcher()
+{
+	int req[2], rep[2];
+	if (pipe2(req, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0)
+		throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+	std::cout.flush(); // nothing buffered may be written twice
+	std::cerr.flush();
+	std::fflush(nullptr);
+	const pid_t parent = getpid();
+	const pid_t pid = fork();
+	if (pid < 0)
+		throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+	if (pid == 0) {
+		close(req[1]);
+		close(rep[0]);
+		launcher_main(req[0], rep[1], m_timeout_s, m_exec, parent, m_dir);
+	}
+	close(req[0]);
+	close(rep[1]);
+	m_launcher = pid;
+	m_req = req[1];
+	m_rep = rep[0];
+}
+
+void WorkerPool::stop_launcher()
+{
+	if (m_launcher <= 0)
+		return;
+	close(m_req); // the launcher kills what still runs and leaves
+	close(m_rep);
+	int status;
+	while (waitpid(m_launcher, &status, 0) < 0 && errno == EINTR) {
+	}
+	m_launcher = -1;
+	m_req = m_rep = -1;
+}
+
 WorkerPool::~WorkerPool()
 {
-	// Only our own files: <id>.out/.err/.json that a killed run may have left.
-	if (DIR* d = opendir(m_dir.c_str())) {
-		while (struct dirent* e = readdir(d))
-			if (e->d_name[0] != '.')
-				unlink((m_dir + "/" + e->d_name).c_str());
-		closedir(d);
-	}
-	rmdir(m_dir.c_str());
+	stop_launcher();
+	remove_dir(m_dir); // only our own files: <id>.out/.err/.json that a killed run may have left
 }
 
 bool WorkerPool::run(const std::vector<Task>& tasks, const std::function<void(TaskResult&)>& done,
@@ -147,187 +457,117 @@ bool WorkerPool::run(size_t count, const std::function<Task(size_t)>& task_at,
 		     const std::function<void(TaskResult&)>& done, const std::function<void()>& tick)
 {
 	struct Running {
-		size_t index;
 		Task task;
 		HostClock::time_point start;
-		bool killed = false;
 	};
-	if (g_wake[0] < 0) {
-		if (pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
-			throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-	}
+	if (g_wake[0] < 0 && pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
+		throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+	drain(g_wake[0]);
 	struct sigaction sa {};
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	struct sigaction old_chld, old_int, old_term;
-	sigaction(SIGCHLD, &sa, &old_chld);
+	sa.sa_flags = SA_RESTART;
+	struct sigaction old_int, old_term;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	g_interrupted = 0;
-
-	// Everything the child needs is built before fork: after it, only async-signal-safe calls.
-	std::vector<std::string> env_keep;
-	for (char** e = environ; *e; e++)
-		if (std::strncmp(*e, "STOPSIM_RUN_ID=", 15) != 0)
-			env_keep.push_back(*e);
-	const pid_t parent = getpid();
-
-	std::map<pid_t, Running> running;
-	size_t next = 0;
-	const auto paths = [this](const std::string& id) {
-		return std::array<std::string, 3>{m_dir + "/" + id + ".out", m_dir + "/" + id + ".err",
-						  m_dir + "/" + id + ".json"};
-	};
-	auto spawn = [&](size_t i) {
-		Task t = task_at(i);
-		const auto p = paths(t.id);
-		std::vector<std::string> args{"stopsim"};
-		args.insert(args.end(), t.args.begin(), t.args.end());
-		args.push_back("--json");
-		args.push_back(p[2]);
-		std::vector<char*> argv;
-		for (auto& a : args)
-			argv.push_back(a.data());
-		argv.push_back(nullptr);
-		std::vector<std::string> env = env_keep;
-		env.push_back("STOPSIM_RUN_ID=" + t.id);
-		std::vector<char*> envp;
-		for (auto& e : env)
-			envp.push_back(e.data());
-		envp.push_back(nullptr);
-		unlink(p[2].c_str());
-		const int out = open(p[0].c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		const int err = open(p[1].c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		const int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (out < 0 || err < 0 || in < 0)
-			throw std::runtime_error("cannot create output files in " + m_dir + ": " + std::strerror(errno));
-		std::cout.flush(); // nothing buffered may be written twice
-		std::cerr.flush();
-		std::fflush(nullptr);
-		const pid_t pid = fork();
-		if (pid < 0)
-			throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-		if (pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the sweep
-			if (getppid() != parent)
-				_exit(127);
-			signal(SIGINT, SIG_DFL);
-			signal(SIGTERM, SIG_DFL);
-			signal(SIGCHLD, SIG_DFL);
-			close(g_wake[0]);
-			close(g_wake[1]);
-			dup2(in, 0);
-			dup2(out, 1);
-			dup2(err, 2);
-			if (!m_exec) {
-				// The parent is single-threaded and has not elaborated SystemC: this child is in the
-				// state a fresh 'stopsim run' reaches at the same point, minus the loader's work.
-				setenv("STOPSIM_RUN_ID", t.id.c_str(), 1);
-				int rc = kInternalExit;
-				try {
-					rc = g_runner(args);
-				} catch (const std::exception& e) {
-					std::cerr << "stopsim: internal error: " << e.what() << "\n";
-				} catch (...) {
-				}
-				std::cout.flush();
-				std::cerr.flush();
-				std::fflush(nullptr);
-				_exit(rc);
-			}
-			execve("/proc/self/exe", argv.data(), envp.data());
-			const char msg[] = "stopsim: worker: cannot execute /proc/self/exe\n";
-			ssize_t n = write(2, msg, sizeof msg - 1);
-			(void)n;
-			_exit(127);
+	struct Restore {
+		struct sigaction i, t;
+		~Restore()
+		{
+			sigaction(SIGINT, &i, nullptr);
+			sigaction(SIGTERM, &t, nullptr);
 		}
-		close(out);
-		close(err);
-		close(in);
-		running[pid] = Running{i, std::move(t), HostClock::now()};
+	} restore{old_int, old_term};
+	if (m_launcher <= 0)
+		start_launcher();
+
+	std::map<size_t, Running> running;
+	size_t next = 0;
+	const auto path = [this](const std::string& id, const char* ext) { return m_dir + "/" + id + ext; };
+	auto send = [&](size_t i) {
+		Task t = task_at(i);
+		Request r;
+		r.index = i;
+		r.id = t.id;
+		r.out = path(t.id, ".out");
+		r.err = path(t.id, ".err");
+		r.json = path(t.id, ".json");
+		r.argv.push_back("stopsim");
+		r.argv.insert(r.argv.end(), t.args.begin(), t.args.end());
+		r.argv.push_back("--json");
+		r.argv.push_back(r.json);
+		const std::string msg = encode(r);
+		if (!write_all(m_req, msg.data(), msg.size()))
+			throw std::runtime_error("the worker launcher is gone");
+		running[i] = Running{std::move(t), HostClock::now()};
 	};
-	auto finish = [&](pid_t pid, int status) {
-		auto it = running.find(pid);
+	auto finish = [&](const Report& rep) {
+		auto it = running.find(size_t(rep.index));
 		if (it == running.end())
 			return;
 		const Running r = std::move(it->second);
 		running.erase(it);
-		const Task& t = r.task;
-		const auto p = paths(t.id);
+		const std::string out = path(r.task.id, ".out"), err = path(r.task.id, ".err"), js = path(r.task.id, ".json");
 		TaskResult res;
-		res.id = t.id;
-		res.index = r.index;
-		res.timed_out = r.killed;
+		res.id = r.task.id;
+		res.index = size_t(rep.index);
+		res.timed_out = rep.flags & kKilled;
 		res.host_s = std::chrono::duration<double>(HostClock::now() - r.start).count();
-		if (WIFEXITED(status))
-			res.exit_code = WEXITSTATUS(status);
-		else if (WIFSIGNALED(status))
-			res.signal = WTERMSIG(status);
-		res.out = read_file(p[0]);
-		res.err = read_file(p[1]);
+		if (rep.flags & kNoStart) {
+			res.exit_code = 127;
+			res.err = "stopsim: the worker could not be started (fork failed)";
+		} else if (WIFEXITED(rep.status)) {
+			res.exit_code = WEXITSTATUS(rep.status);
+		} else if (WIFSIGNALED(rep.status)) {
+			res.signal = WTERMSIG(rep.status);
+		}
+		res.out = read_file(out);
+		res.err += read_file(err);
 		struct stat st;
-		if (stat(p[2].c_str(), &st) == 0)
-			res.json = read_file(p[2]);
-		for (const auto& f : p)
-			unlink(f.c_str());
+		if (stat(js.c_str(), &st) == 0)
+			res.json = read_file(js);
+		unlink(out.c_str());
+		unlink(err.c_str());
+		unlink(js.c_str());
+		// After Ctrl-C or SIGTERM the workers got the signal too: what ends now is the interrupt's
+		// doing, not the run's, and must not become an 'error' row (a resume makes it again).
+		if (g_interrupted || res.signal == SIGINT || res.signal == SIGTERM)
+			return;
 		done(res);
 	};
 
-	bool interrupted = false;
 	auto last_tick = HostClock::now();
 	while (next < count || !running.empty()) {
-		if (g_interrupted) {
-			interrupted = true;
+		if (g_interrupted)
 			break;
-		}
 		while (running.size() < m_jobs && next < count)
-			spawn(next++);
-		// Sleep until a child ends, a signal arrives, the next deadline or the next tick.
-		auto now = HostClock::now();
-		int wait_ms = 100;
-		for (const auto& [pid, r] : running) {
-			const auto deadline = r.start + std::chrono::duration<double>(m_timeout_s);
-			const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-			wait_ms = int(std::max<long long>(0, std::min<long long>(wait_ms, left + 1)));
-		}
-		struct pollfd pfd {
-			g_wake[0], POLLIN, 0
-		};
-		if (poll(&pfd, 1, wait_ms) > 0) {
-			char buf[256];
-			while (read(g_wake[0], buf, sizeof buf) > 0) {
+			send(next++);
+		struct pollfd pfd[2] = {{m_rep, POLLIN, 0}, {g_wake[0], POLLIN, 0}};
+		if (poll(pfd, 2, 100) > 0) {
+			drain(g_wake[0]);
+			if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+				Report rep;
+				if (!read_all(m_rep, &rep, sizeof rep)) {
+					if (g_interrupted)
+						break;
+					stop_launcher();
+					throw std::runtime_error("the worker launcher ended unexpectedly");
+				}
+				finish(rep);
 			}
 		}
-		int status = 0;
-		pid_t pid;
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			finish(pid, status);
-		now = HostClock::now();
-		for (auto& [pid, r] : running) {
-			if (!r.killed && now - r.start >= std::chrono::duration<double>(m_timeout_s)) {
-				kill(pid, SIGKILL);
-				r.killed = true;
-			}
-		}
+		const auto now = HostClock::now();
 		if (tick && now - last_tick >= std::chrono::milliseconds(100)) {
 			tick();
 			last_tick = now;
 		}
 	}
-	if (interrupted) {
-		for (const auto& [pid, r] : running)
-			kill(pid, SIGKILL);
-		for (const auto& [pid, r] : running) {
-			int status;
-			waitpid(pid, &status, 0);
-		}
-		running.clear();
+	if (g_interrupted) {
+		stop_launcher(); // kills the workers still running
+		return false;
 	}
-	sigaction(SIGCHLD, &old_chld, nullptr);
-	sigaction(SIGINT, &old_int, nullptr);
-	sigaction(SIGTERM, &old_term, nullptr);
-	return !interrupted;
+	return true;
 }
 
 // ---- one run's record ------------------------------------------------------------------------------

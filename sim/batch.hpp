@@ -41,9 +41,10 @@ unsigned default_jobs();
 using InProcessRunner = int (*)(const std::vector<std::string>& argv);
 void set_in_process_runner(InProcessRunner runner);
 
-/// Runs tasks `jobs` at a time, each as a child process of /proc/self/exe. A crash, a hang or a
-/// flood of output in one of them cannot take the caller down: each has a host-time limit, its
-/// output goes to private temporary files, and it dies with the caller.
+/// Runs tasks `jobs` at a time, each in a process of its own. A crash, a hang or a flood of output in
+/// one of them cannot take the caller down: each has a host-time limit, its output goes to private
+/// temporary files, and it dies with the caller. The workers are forked by a small launcher process
+/// (forked once, at the first run), so the caller's own heap is never copied-on-write per run.
 class WorkerPool {
 public:
 	/// `fresh_exec`: each worker execs /proc/self/exe (a fresh process image, as a user's replay
@@ -63,10 +64,14 @@ public:
 		 const std::function<void()>& tick = {});
 
 private:
+	void start_launcher();
+	void stop_launcher();
 	unsigned m_jobs;
 	double m_timeout_s;
 	bool m_exec;
 	std::string m_dir;
+	int m_launcher = -1; ///< pid of the process that forks the workers
+	int m_req = -1, m_rep = -1;
 };
 
 // ---- one run's record ------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ namespace stopsim {
 
 namespace {
 
+struct Interrupted {};
+
 struct Sample {
 	RunRecord rec;
 	std::string value;
@@ -153,14 +155,14 @@ int explore_main(const ExploreOptions& o)
 			samples[k] = std::move(s);
 		});
 		if (!ok)
-			throw UsageError("explore: interrupted");
+			throw Interrupted{};
 		rounds++;
 		if (!o.quiet)
 			std::cerr << "explore: round " << rounds << ": " << ks.size() << " run" << (ks.size() > 1 ? "s" : "")
 				  << " (" << samples.size() << " so far)\n";
 	};
 
-	{
+	try {
 		std::vector<uint64_t> first;
 		const uint64_t n = std::min<uint64_t>(o.samples, top + 1);
 		for (uint64_t i = 0; i < n; i++) {
@@ -169,17 +171,20 @@ int explore_main(const ExploreOptions& o)
 				first.push_back(k);
 		}
 		evaluate(first);
-	}
-	while (true) {
-		std::vector<uint64_t> mids;
-		for (auto it = samples.begin(); std::next(it) != samples.end(); ++it) {
-			auto nx = std::next(it);
-			if (it->second.rec.signature() != nx->second.rec.signature() && nx->first - it->first > o.resolution)
-				mids.push_back(it->first + (nx->first - it->first) / 2);
+		while (true) {
+			std::vector<uint64_t> mids;
+			for (auto it = samples.begin(); std::next(it) != samples.end(); ++it) {
+				auto nx = std::next(it);
+				if (it->second.rec.signature() != nx->second.rec.signature() && nx->first - it->first > o.resolution)
+					mids.push_back(it->first + (nx->first - it->first) / 2);
+			}
+			if (mids.empty())
+				break;
+			evaluate(mids);
 		}
-		if (mids.empty())
-			break;
-		evaluate(mids);
+	} catch (const Interrupted&) {
+		std::cerr << "explore: interrupted\n";
+		return 130;
 	}
 	const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -220,7 +225,7 @@ int explore_main(const ExploreOptions& o)
 		const Sample& a = samples.at(w.first);
 		const Sample& b = samples.at(w.last);
 		os << "\nwindow " << i + 1 << ": " << a.value << " .. " << b.value << " " << unit_word << " (" << width_of(w)
-		   << (i + 1 < windows.size() || i > 0 ? ", edges to the resolution" : "") << ")\n";
+		   << ")\n";
 		os << "  " << a.rec.describe() << "\n";
 		os << "  first: " << a.rec.replay << "\n";
 		if (w.last != w.first)

@@ -55,6 +55,11 @@ public:
 		shim(c).sbi_ecall(kl::riscv::SBI_EXT_SSE, kl::riscv::SBI_SSE_HART_MASK, 0, 0, 0);
 		return true;
 	}
+	void firmware_nmi_unmask(CpuRt& c) override
+	{
+		if (m_sim.sc.riscv.sse)
+			shim(c).sbi_ecall(kl::riscv::SBI_EXT_SSE, kl::riscv::SBI_SSE_HART_UNMASK, 0, 0, 0);
+	}
 	void stuck_in_firmware(CpuRt& c, Ps until) override
 	{
 		m_sim.set_activity(c, "stuck in M-mode (MIE=0)");

@@ -196,8 +196,11 @@ public:
 		const uint64_t left = m_total - m_done;
 		char eta[32] = "-";
 		if (rate > 0 && left > 0) {
-			const uint64_t s = uint64_t(double(left) / rate + 0.5);
-			std::snprintf(eta, sizeof eta, "%llu:%02llu", (unsigned long long)(s / 60), (unsigned long long)(s % 60));
+			const unsigned long long s = (unsigned long long)(double(left) / rate + 0.5);
+			if (s >= 3600)
+				std::snprintf(eta, sizeof eta, "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
+			else
+				std::snprintf(eta, sizeof eta, "%llu:%02llu", s / 60, s % 60);
 		} else if (left == 0) {
 			std::snprintf(eta, sizeof eta, "0:00");
 		}
@@ -250,7 +253,7 @@ struct Table {
 	std::vector<std::string> header;
 	std::vector<std::vector<std::string>> rows; ///< sorted by run id
 	std::vector<std::string> params;            ///< swept paths
-	size_t col_seed = 0, col_outcome = 0, col_stop = 0, col_replay = 0;
+	size_t col_seed = 0, col_outcome = 0, col_stop = 0, col_replay = 0, col_inv = 0;
 };
 
 Table table_from(const CsvFile& f, const std::string& what)
@@ -269,6 +272,7 @@ Table table_from(const CsvFile& f, const std::string& what)
 	t.col_outcome = col("outcome");
 	t.col_stop = col("stop_us");
 	t.col_replay = col("replay");
+	t.col_inv = col("invariant_failures");
 	for (size_t i = 1; i < t.col_seed; i++)
 		t.params.push_back(f.header[i]);
 	t.rows = f.rows;
@@ -295,6 +299,7 @@ std::vector<std::string> outcome_columns(const Table& t)
 struct Group {
 	std::string value;
 	uint64_t runs = 0;
+	uint64_t violated = 0; ///< runs where an invariant failed
 	std::map<std::string, uint64_t> count;
 	std::vector<Ps> stops;
 	std::optional<Ps> median() const
@@ -313,15 +318,17 @@ std::vector<Group> group_by(const Table& t, size_t col)
 	std::vector<Group> groups;
 	std::map<std::string, size_t> at;
 	for (const auto& r : t.rows) {
-		auto it = at.find(r[col]);
+		const std::string key = col < r.size() ? r[col] : "all";
+		auto it = at.find(key);
 		if (it == at.end()) {
-			it = at.emplace(r[col], groups.size()).first;
+			it = at.emplace(key, groups.size()).first;
 			groups.emplace_back();
-			groups.back().value = r[col];
+			groups.back().value = key;
 		}
 		Group& g = groups[it->second];
 		g.runs++;
 		g.count[r[t.col_outcome]]++;
+		g.violated += !r[t.col_inv].empty();
 		if (auto ps = parse_decimal_ps(r[t.col_stop], kPsPerUs))
 			g.stops.push_back(*ps);
 	}
@@ -335,12 +342,14 @@ void print_summary(std::ostream& os, const Table& t)
 	for (size_t i = 0; i < t.params.size(); i++)
 		cols.push_back(1 + i);
 	if (t.params.empty())
-		cols.push_back(t.col_seed);
+		cols.push_back(std::string::npos); // seeds only: one line for the whole sweep
 	for (size_t c : cols) {
 		const auto groups = group_by(t, c);
 		std::vector<std::vector<std::string>> cells;
-		std::vector<std::string> head{t.header[c], "runs"};
+		const std::string name = c < t.header.size() ? t.header[c] : "runs of";
+		std::vector<std::string> head{name, "runs"};
 		head.insert(head.end(), outcomes.begin(), outcomes.end());
+		head.push_back("invariant violated");
 		head.push_back("median stop_us");
 		cells.push_back(head);
 		for (const auto& g : groups) {
@@ -349,6 +358,7 @@ void print_summary(std::ostream& os, const Table& t)
 				auto it = g.count.find(o);
 				line.push_back(std::to_string(it == g.count.end() ? 0 : it->second));
 			}
+			line.push_back(std::to_string(g.violated));
 			auto m = g.median();
 			line.push_back(m ? decimal_ps(*m, kPsPerUs) : "-");
 			cells.push_back(line);
@@ -357,7 +367,7 @@ void print_summary(std::ostream& os, const Table& t)
 		for (const auto& line : cells)
 			for (size_t i = 0; i < line.size(); i++)
 				width[i] = std::max(width[i], line[i].size());
-		os << "\noutcomes by " << t.header[c] << ":\n";
+		os << "\noutcomes" << (c < t.header.size() ? " by " + t.header[c] : std::string()) << ":\n";
 		for (const auto& line : cells) {
 			std::string s = " ";
 			for (size_t i = 0; i < line.size(); i++)
@@ -452,6 +462,7 @@ void draw_plot(const Table& t, const std::string& plot)
 				const uint64_t n = it == g.count.end() ? 0 : it->second;
 				d << "\t" << std::setprecision(6) << double(n) / double(g.runs);
 			}
+			d << "\t" << std::setprecision(6) << double(g.violated) / double(g.runs);
 			auto m = g.median();
 			d << "\t" << (m ? decimal_ps(*m, stop_unit) : std::string("NaN")) << "\n";
 		}
@@ -477,17 +488,18 @@ void draw_plot(const Table& t, const std::string& plot)
 		s << "set xlabel " << gp_quote(xname) << "\n";
 		s << "set ylabel 'share of runs'\nset yrange [0:1.05]\nset ytics nomirror\n";
 		s << "set y2label " << gp_quote(std::string("median stop time (") + (in_ms ? "ms" : "us") + ")") << "\n";
-		s << "set y2tics\nset y2range [0:*]\nset grid\nset key outside right top\n";
+		s << "set y2tics\nset y2range [0:*]\nset grid\nset key below\n";
 		s << "set offsets graph 0.03, graph 0.03, 0, 0\n";
-		if (!numeric)
-			s << "set xtics rotate by -30\n";
+		s << "set format x '%.12g'\nset xtics rotate by -30\n";
 		s << "plot ";
 		for (size_t i = 0; i < outcomes.size(); i++) {
 			s << gp_quote(data) << " using 1:" << (3 + i)
 			  << (numeric ? "" : ":xtic(2)") << " with linespoints lw 2 pt 7 title " << gp_quote(outcomes[i])
 			  << ", ";
 		}
-		s << gp_quote(data) << " using 1:" << (3 + outcomes.size()) << " axes x1y2 with linespoints lw 2 dt 2 pt 5 lc rgb 'black' title 'median stop time'\n";
+		s << gp_quote(data) << " using 1:" << (3 + outcomes.size()) << (numeric ? "" : ":xtic(2)")
+		  << " with linespoints lw 2 dt 3 pt 6 lc rgb 'red' title 'an invariant violated', ";
+		s << gp_quote(data) << " using 1:" << (4 + outcomes.size()) << " axes x1y2 with linespoints lw 2 dt 2 pt 5 lc rgb 'black' title 'median stop time'\n";
 	}
 	const pid_t pid = fork();
 	if (pid == 0) {
@@ -1021,6 +1033,8 @@ int replay_main(const std::string& csv, const std::string& id, bool all, unsigne
 			std::cerr << " (the sweep recorded: " << row[c_error] << ")";
 		if (!rec.ok())
 			std::cerr << " (now: " << rec.error << ")";
+		if (res.exit_code == 2)
+			std::cerr << " (replay commands name FILE as the sweep was given it: replay from the folder the sweep ran in)";
 		std::cerr << "\n";
 	});
 	if (!ok)

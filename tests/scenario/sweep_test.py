@@ -172,8 +172,10 @@ def test_resume(tmp, sc):
     p = sh("sweep", sc, *args, "--out", tmp / "ref.csv", "--jsonl", tmp / "ref.jsonl", "-q", cwd=tmp)
     check("reference sweep of 160 runs: exit 0", p.returncode == 0, p.stderr)
     out, jl = tmp / "k.csv", tmp / "k.jsonl"
+    work = tmp / "tmpdir"
+    work.mkdir()
     proc = subprocess.Popen([EXE, "sweep", str(sc), *args, "--out", str(out), "--jsonl", str(jl), "-q"], cwd=tmp,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, TMPDIR=str(work)))
     deadline = time.monotonic() + 60
     while data_lines(out) < 30 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.01)
@@ -183,6 +185,7 @@ def test_resume(tmp, sc):
     check("the sweep was killed mid-way", 0 < before < 160, before)
     time.sleep(0.3)
     check("no worker outlives a killed sweep", not orphans(str(tmp)), orphans(str(tmp)))
+    check("a killed sweep leaves no temporary files", not list(work.iterdir()), list(work.iterdir()))
     with open(out, "a") as f:  # as if killed in the middle of a write
         f.write("r000150,1400,pm")
     with open(jl, "a") as f:

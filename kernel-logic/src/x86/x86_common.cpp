@@ -108,15 +108,20 @@ void X86Variant::handle_nmi(X86Shim& k, const Regs& regs)
 {
 	k.nmi_enter();
 	/* default_do_nmi(): the emergency handler, if set, runs instead of the list. */
-	if (emergency_handler)
-		crash_nmi_callback(k, regs);
+	if (emergency_handler) {
+		crash_nmi_callback(k, regs); /* returns only on the crashing CPU: NMI_HANDLED */
+		k.nmi_exit();
+		return;
+	}
 	bool handled = false;
 	const std::vector<std::string> handlers = nmi_local;
 	for (const std::string& h : handlers) {
-		if (h == "smp_stop")
+		if (h == "smp_stop") {
 			handled = smp_stop_nmi_callback(k, regs) || handled;
-		else if (h == "crash")
-			crash_nmi_callback(k, regs);
+		} else if (h == "crash") {
+			crash_nmi_callback(k, regs); /* returns only on the crashing CPU: NMI_HANDLED */
+			handled = true;
+		}
 	}
 	if (!handled && !crash_ipi_issued) {
 		k.pr_emerg("Uhhuh. NMI received for unknown reason 00 on CPU " + std::to_string(k.smp_processor_id()) + ".");
@@ -176,7 +181,8 @@ void X86Variant::nmi_shootdown_cpus(X86Shim& k, bool kdump_callback)
 	/* Let CPUs already looping in NMI context know (they cannot take this NMI). */
 	k.write_once(crash_ipi_issued, true);
 
-	const bool acked = k.spin_poll([&] { return waiting_for_crash_ipi > 0; }, 1000, 1000);
+	/* msecs = 1000 (kernel.timeouts.crash_us, in whole milliseconds) */
+	const bool acked = k.spin_poll([&] { return waiting_for_crash_ipi > 0; }, k.config().crash_timeout_us / 1000, 1000);
 	k.trace_rung_end(!acked);
 	/* The handler stays installed. */
 }

@@ -9,7 +9,7 @@ void X86V3_3::native_irq_stop_other_cpus(X86Shim& k, int wait)
 {
 	/* The IRQ-only routine the nonmi_ipi parameter selects: no stopping_cpu guard. */
 	if (k.num_online_cpus() > 1)
-		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, wait ? kPollForever : USEC_PER_SEC);
+		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, wait ? kPollForever : k.config().stop_timeout_us);
 }
 
 void X86V3_3::native_stop_other_cpus(X86Shim& k, int wait)
@@ -33,7 +33,7 @@ void X86V3_3::native_stop_other_cpus(X86Shim& k, int wait)
 			return;
 		}
 		k.smp_wmb();
-		broadcast_and_wait_offline(k, "nmi", NMI_VECTOR, wait ? kPollForever : USEC_PER_SEC);
+		broadcast_and_wait_offline(k, "nmi", NMI_VECTOR, wait ? kPollForever : k.config().stop_timeout_us);
 	}
 	/* local_irq_save(); disable_local_APIC(); local_irq_restore() */
 	k.disable_local_APIC();

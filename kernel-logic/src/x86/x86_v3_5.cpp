@@ -24,7 +24,7 @@ void X86V3_5::native_stop_other_cpus(X86Shim& k, int wait)
 		/* sync above data before sending IRQ */
 		k.smp_wmb();
 		/* Up to one second for the others to finish their work; forever when asked to wait. */
-		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, wait ? kPollForever : USEC_PER_SEC);
+		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, wait ? kPollForever : k.config().stop_timeout_us);
 	}
 
 	/* if the REBOOT_VECTOR didn't work, try with the NMI */
@@ -32,7 +32,7 @@ void X86V3_5::native_stop_other_cpus(X86Shim& k, int wait)
 		if (register_nmi_handler(k, "smp_stop", true) == 0) {
 			k.smp_wmb();
 			k.pr_emerg("Shutting down cpus with NMI");
-			broadcast_and_wait_offline(k, "nmi", NMI_VECTOR, wait ? kPollForever : 10 * USEC_PER_MSEC);
+			broadcast_and_wait_offline(k, "nmi", NMI_VECTOR, wait ? kPollForever : k.config().nmi_timeout_us);
 		}
 	}
 	/* finish: */

@@ -22,7 +22,7 @@ void X86V5_3::native_stop_other_cpus(X86Shim& k, int wait)
 		}
 		k.smp_wmb();
 		/* Always one second here, whatever wait says. */
-		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, USEC_PER_SEC);
+		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, k.config().stop_timeout_us);
 	}
 
 	if (k.num_online_cpus() > 1) {
@@ -40,7 +40,7 @@ void X86V5_3::native_stop_other_cpus(X86Shim& k, int wait)
 			k.trace_rung_begin("nmi", t); /* nothing sent: the wait below is all there is */
 		}
 		/* Don't wait longer than 10 ms unless the caller asked to wait. */
-		const bool ok = k.spin_poll([&] { return k.num_online_cpus() > 1; }, wait ? kPollForever : 10 * USEC_PER_MSEC, 1);
+		const bool ok = k.spin_poll([&] { return k.num_online_cpus() > 1; }, wait ? kPollForever : k.config().nmi_timeout_us, 1);
 		k.trace_rung_end(!ok);
 	}
 	k.disable_local_APIC();

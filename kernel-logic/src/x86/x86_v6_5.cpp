@@ -30,7 +30,7 @@ void X86V6_5::native_stop_other_cpus(X86Shim& k, int wait)
 	if (!cpus_stop_mask.empty()) {
 		k.trace_rung_begin("irq", cpus_stop_mask);
 		k.send_IPI_allbutself(REBOOT_VECTOR);
-		const bool ok = k.spin_poll([&] { return !cpus_stop_mask.empty(); }, USEC_PER_SEC, 1);
+		const bool ok = k.spin_poll([&] { return !cpus_stop_mask.empty(); }, k.config().stop_timeout_us, 1);
 		k.trace_rung_end(!ok);
 	}
 
@@ -43,7 +43,7 @@ void X86V6_5::native_stop_other_cpus(X86Shim& k, int wait)
 			left.for_each([&](unsigned cpu) { k.send_IPI(cpu, NMI_VECTOR); });
 		}
 		/* wait=1 may wait forever here (reboot). */
-		const bool ok = k.spin_poll([&] { return !cpus_stop_mask.empty(); }, wait ? kPollForever : 10 * USEC_PER_MSEC, 1);
+		const bool ok = k.spin_poll([&] { return !cpus_stop_mask.empty(); }, wait ? kPollForever : k.config().nmi_timeout_us, 1);
 		k.trace_rung_end(!ok);
 	}
 
