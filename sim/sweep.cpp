@@ -485,7 +485,7 @@ void draw_plot(const Table& t, const std::string& plot)
 		s << "set title " << gp_quote("stopsim sweep: " + file_label + " (" + std::to_string(t.rows.size()) + " runs)") << "\n";
 		s << "set datafile separator '\\t'\n";
 		s << "set datafile missing 'NaN'\n";
-		s << "set xlabel " << gp_quote(xname) << "\n";
+		s << "set xlabel " << gp_quote(xname) << " offset 0,-1\n";
 		s << "set ylabel 'share of runs'\nset yrange [0:1.05]\nset ytics nomirror\n";
 		s << "set y2label " << gp_quote(std::string("median stop time (") + (in_ms ? "ms" : "us") + ")") << "\n";
 		s << "set y2tics\nset y2range [0:*]\nset grid\nset key below\n";
