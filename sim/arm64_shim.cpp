@@ -108,41 +108,19 @@ void Arm64ShimImpl::isb()
 	spend(m_sim.sc.lat.dsb_cycles);
 }
 
-uint32_t Arm64ShimImpl::mmio(uint64_t addr, uint32_t v, bool write, unsigned size)
-{
-	tlm::tlm_generic_payload trans;
-	uint32_t data = v;
-	trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-	trans.set_address(addr);
-	trans.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
-	trans.set_data_length(size);
-	trans.set_streaming_width(size);
-	trans.set_byte_enable_ptr(nullptr);
-	trans.set_dmi_allowed(false);
-	trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-	sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-	m_arm.bus->b_transport(trans, delay);
-	STOPSIM_ASSERT(trans.is_response_ok(), "kernel MMIO to an unmapped GIC address");
-	if (!m_untimed) {
-		sc_core::wait(delay);
-		m_pe.boundary();
-	}
-	return data;
-}
-
 void Arm64ShimImpl::mmio_write32(uint64_t addr, uint32_t v)
 {
-	mmio(addr, v, true, 4);
+	bus_access(m_arm.bus, addr, v, 4, true);
 }
 
 void Arm64ShimImpl::mmio_write8(uint64_t addr, uint8_t v)
 {
-	mmio(addr, v, true, 1);
+	bus_access(m_arm.bus, addr, v, 1, true);
 }
 
 uint32_t Arm64ShimImpl::mmio_read32(uint64_t addr)
 {
-	return mmio(addr, 0, false, 4);
+	return bus_access(m_arm.bus, addr, 0, 4, false);
 }
 
 uint64_t Arm64ShimImpl::gicd_base() const

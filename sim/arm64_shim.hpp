@@ -54,7 +54,6 @@ protected:
 
 private:
 	void sysreg() { spend(m_sim.sc.lat.sysreg_cycles); }
-	uint32_t mmio(uint64_t addr, uint32_t v, bool write, unsigned size);
 
 	cpu::Arm64Pe& m_arm;
 	el3::El3Firmware* m_fw = nullptr;

@@ -88,24 +88,7 @@ IpiBackend RiscvShimImpl::ipi_backend() const
 
 uint32_t RiscvShimImpl::mmio(uint64_t addr, uint32_t v, bool write)
 {
-	tlm::tlm_generic_payload trans;
-	uint32_t data = v;
-	trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-	trans.set_address(addr);
-	trans.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
-	trans.set_data_length(4);
-	trans.set_streaming_width(4);
-	trans.set_byte_enable_ptr(nullptr);
-	trans.set_dmi_allowed(false);
-	trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-	sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-	m_hart.bus->b_transport(trans, delay);
-	STOPSIM_ASSERT(trans.is_response_ok(), "kernel MMIO to an unmapped interrupt-fabric address");
-	if (!m_untimed) {
-		sc_core::wait(delay);
-		m_pe.boundary();
-	}
-	return data;
+	return bus_access(m_hart.bus, addr, v, 4, write);
 }
 
 void RiscvShimImpl::aclint_sswi_write(unsigned long hartid)

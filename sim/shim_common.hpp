@@ -4,8 +4,13 @@
 #pragma once
 #include "sim/sim_state.hpp"
 
+#include "models/common/error.hpp"
+
+#include <tlm>
+
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
 namespace stopsim {
 
@@ -311,6 +316,35 @@ public:
 	}
 
 protected:
+	/// One register access over this CPU's TLM bus (`size` bytes), waiting the annotated delay and
+	/// reaching a boundary after it unless booting untimed. `ext` marks the access (e.g. the CPU).
+	template <class Socket, class Ext = tlm::tlm_extension<void>>
+	uint32_t bus_access(Socket& socket, uint64_t addr, uint32_t value, unsigned size, bool write, Ext* ext = nullptr)
+	{
+		tlm::tlm_generic_payload trans;
+		uint32_t data = value;
+		trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+		trans.set_address(addr);
+		trans.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+		trans.set_data_length(size);
+		trans.set_streaming_width(size);
+		trans.set_byte_enable_ptr(nullptr);
+		trans.set_dmi_allowed(false);
+		trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+		if (ext)
+			trans.set_extension(ext);
+		sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+		socket->b_transport(trans, delay);
+		if (ext)
+			trans.clear_extension(ext);
+		STOPSIM_ASSERT(trans.is_response_ok(), "kernel MMIO to an unmapped address");
+		if (!m_untimed) {
+			sc_core::wait(delay);
+			m_pe.boundary();
+		}
+		return data;
+	}
+
 	void set_ctx(kl::Ctx c)
 	{
 		if (!m_cpu.frames.empty()) {

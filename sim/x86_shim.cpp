@@ -23,25 +23,9 @@ void X86ShimImpl::local_irq_enable()
 
 uint32_t X86ShimImpl::mmio(uint32_t reg, uint32_t v, bool write)
 {
-	tlm::tlm_generic_payload t;
-	uint32_t data = v;
 	lapic::ApicCpuExt ext;
 	ext.cpu = m_cpu.id;
-	t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-	t.set_address(lapic::APIC_DEFAULT_BASE + reg);
-	t.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
-	t.set_data_length(4);
-	t.set_streaming_width(4);
-	t.set_extension(&ext);
-	sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-	m_x86.bus->b_transport(t, delay);
-	t.clear_extension(&ext);
-	STOPSIM_ASSERT(t.is_response_ok(), "local APIC access failed");
-	if (!m_untimed) {
-		sc_core::wait(delay);
-		m_pe.boundary();
-	}
-	return data;
+	return bus_access(m_x86.bus, lapic::APIC_DEFAULT_BASE + reg, v, 4, write, &ext);
 }
 
 void X86ShimImpl::apic_write(uint32_t reg, uint32_t value)
