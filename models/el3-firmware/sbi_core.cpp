@@ -166,43 +166,32 @@ long SbiCore::sse_register(unsigned hart, uint32_t id, uint64_t pc, uint64_t arg
 	return SBI_SUCCESS;
 }
 
-long SbiCore::sse_unregister(unsigned hart, uint32_t id)
+long SbiCore::sse_transition(unsigned hart, uint32_t id, SseState from, SseState to)
 {
 	if (!m_p.sse)
 		return SBI_ERR_NOT_SUPPORTED;
 	SseEvent* e = find(hart, id);
 	if (!e)
 		return SBI_ERR_NOT_SUPPORTED;
-	if (e->state != SseState::registered)
+	if (e->state != from)
 		return SBI_ERR_INVALID_STATE;
-	e->state = SseState::unused;
+	e->state = to;
 	return SBI_SUCCESS;
+}
+
+long SbiCore::sse_unregister(unsigned hart, uint32_t id)
+{
+	return sse_transition(hart, id, SseState::registered, SseState::unused);
 }
 
 long SbiCore::sse_enable(unsigned hart, uint32_t id)
 {
-	if (!m_p.sse)
-		return SBI_ERR_NOT_SUPPORTED;
-	SseEvent* e = find(hart, id);
-	if (!e)
-		return SBI_ERR_NOT_SUPPORTED;
-	if (e->state != SseState::registered)
-		return SBI_ERR_INVALID_STATE;
-	e->state = SseState::enabled;
-	return SBI_SUCCESS;
+	return sse_transition(hart, id, SseState::registered, SseState::enabled);
 }
 
 long SbiCore::sse_disable(unsigned hart, uint32_t id)
 {
-	if (!m_p.sse)
-		return SBI_ERR_NOT_SUPPORTED;
-	SseEvent* e = find(hart, id);
-	if (!e)
-		return SBI_ERR_NOT_SUPPORTED;
-	if (e->state != SseState::enabled)
-		return SBI_ERR_INVALID_STATE;
-	e->state = SseState::registered;
-	return SBI_SUCCESS;
+	return sse_transition(hart, id, SseState::enabled, SseState::registered);
 }
 
 long SbiCore::sse_write_attr(unsigned hart, uint32_t id, uint32_t attr, uint64_t value)

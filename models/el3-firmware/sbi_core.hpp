@@ -128,6 +128,8 @@ public:
 	const SbiCoreParams& params() const { return m_p; }
 
 private:
+	/// One SSE state change that needs the event in `from`.
+	long sse_transition(unsigned hart, uint32_t id, SseState from, SseState to);
 	SseEvent* find(unsigned h, uint32_t id);
 	/// Sorted by (priority, id): the order injection considers events in.
 	std::vector<const SseEvent*> by_priority(unsigned h) const;
