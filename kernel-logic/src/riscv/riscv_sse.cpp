@@ -189,42 +189,20 @@ void RiscvSseV3::smp_send_stop(Shim& k)
 
 // ---- the CI snapshot: IPI 1 s, then NMI 10 ms ----
 
-void RiscvSseCi::smp_send_stop(Shim& k)
+void RiscvSseCi::last_resort_rung(RiscvShim& r)
 {
-	RiscvShim& r = riscv_shim(k);
-	bool sent = false;
-
-	k.trace_stop_begin("smp_send_stop");
-	if (k.num_online_cpus() > 1) {
-		CpuMask mask = k.cpu_online_mask();
-		mask.clear(k.smp_processor_id());
-
-		if (k.system_state() <= SystemState::running)
-			k.pr_crit("SMP: stopping secondary CPUs");
-		k.trace_rung_begin("irq", mask);
-		send_ipi_mask(r, mask, IPI_CPU_STOP);
-		sent = true;
-	}
-
-	bool stopped = k.spin_poll([&] { return k.num_online_cpus() > 1; }, k.config().stop_timeout_us, 1);
-	if (sent)
-		k.trace_rung_end(!stopped);
-
+	Shim& k = r;
 	/* NOTE: no nmi_support() test here: without SSE every remaining CPU logs an error. */
-	if (num_other_online_cpus(k) > 0) {
-		k.smp_rmb();
-		CpuMask mask = k.cpu_online_mask();
-		mask.clear(k.smp_processor_id());
-		k.pr_info("SMP: retry stop with NMI for CPUs " + mask.to_range_list());
-		k.trace_rung_begin("sse", mask);
-		send_nmi_mask(r, mask, LOCAL_NMI_STOP);
-		stopped = k.spin_poll([&] { return num_other_online_cpus(k) > 0; }, k.config().nmi_timeout_us, 1);
-		k.trace_rung_end(!stopped);
-	}
-
-	if (k.num_online_cpus() > 1)
-		k.pr_warn("SMP: failed to stop secondary CPUs " + k.cpu_online_mask().to_range_list());
-	k.trace_stop_end();
+	if (num_other_online_cpus(k) == 0)
+		return;
+	k.smp_rmb();
+	CpuMask mask = k.cpu_online_mask();
+	mask.clear(k.smp_processor_id());
+	k.pr_info("SMP: retry stop with NMI for CPUs " + mask.to_range_list());
+	k.trace_rung_begin("sse", mask);
+	send_nmi_mask(r, mask, LOCAL_NMI_STOP);
+	const bool stopped = k.spin_poll([&] { return num_other_online_cpus(k) > 0; }, k.config().nmi_timeout_us, 1);
+	k.trace_rung_end(!stopped);
 }
 
 } // namespace kl::riscv

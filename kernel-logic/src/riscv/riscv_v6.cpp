@@ -36,6 +36,8 @@ void RiscvV6::smp_send_stop(Shim& k)
 	if (sent)
 		k.trace_rung_end(!stopped);
 
+	last_resort_rung(r);
+
 	if (k.num_online_cpus() > 1)
 		k.pr_warn("SMP: failed to stop secondary CPUs " + k.cpu_online_mask().to_range_list());
 	k.trace_stop_end();

@@ -85,9 +85,10 @@ public:
 	{
 		return "SSE NMI CI snapshot: IPI_CPU_STOP 1 s, then LOCAL_NMI_STOP 10 ms (no nmi_support() check); crash as v2";
 	}
-	void smp_send_stop(Shim& k) override;
 
 protected:
+	/// The CI snapshot's second rung: LOCAL_NMI_STOP to the CPUs still online, 10 ms.
+	void last_resort_rung(RiscvShim& r) override;
 	int handled_types() const override { return LOCAL_NMI_CRASH | LOCAL_NMI_STOP | LOCAL_NMI_BACKTRACE; }
 };
 

@@ -34,6 +34,8 @@ protected:
 	[[noreturn]] void cpu_crash_stop(RiscvShim& k, unsigned cpu, const Regs& regs);
 	/// The crash IPI, unchanged since 2022 (the SSE versions replace this step).
 	virtual void crash_stop_send(RiscvShim& k, const CpuMask& mask);
+	/// A later rung between the IPI wait and the failure line (the SSE CI snapshot's NMI rung).
+	virtual void last_resort_rung(RiscvShim&) {}
 
 	int waiting_for_crash_ipi = 0; ///< atomic_t
 	bool cpus_stopped = false;     ///< static in crash_smp_send_stop()
