@@ -3,6 +3,7 @@
 // call recorded as text, timed events (a target acking, a CPU coming online), and "noreturn"
 // paths (park, machine_end) that throw so a test can inspect what happened before them.
 #pragma once
+#include "support/fake_recorder.hpp"
 #include "kl/arm64/arm64.hpp"
 
 #include <functional>
@@ -98,9 +99,9 @@ inline std::vector<unsigned> sgi_targets(uint64_t v)
 }
 inline unsigned sgi_intid(uint64_t v) { return (v >> 24) & 0xf; }
 
-class Cpu : public kl::arm64::Arm64Shim {
+class Cpu : public fake_common::Recorder<kl::arm64::Arm64Shim> {
 public:
-	Cpu(World& w, unsigned id) : m_w(w), m_id(id) {}
+	Cpu(World& w, unsigned id) : Recorder(w.calls, id), m_w(w), m_id(id) {}
 
 	unsigned smp_processor_id() const override { return m_id; }
 	unsigned nr_cpu_ids() const override { return m_w.nr_cpus; }
@@ -141,28 +142,12 @@ public:
 	void smp_mb() override { rec("smp_mb"); }
 	void raw_spin_lock(const std::string& name) override { rec("lock " + name); }
 	void raw_spin_unlock(const std::string& name) override { rec("unlock " + name); }
-	void report_invariant(const std::string& name, const std::string&) override { rec("invariant " + name); }
 	void smp_rmb() override { rec("smp_rmb"); }
 	void smp_wmb() override { rec("smp_wmb"); }
 	void local_irq_disable() override { rec("local_irq_disable"); }
 	void local_irq_enable() override { rec("local_irq_enable"); }
-	void irq_enter() override { ctx = kl::Ctx::irq; }
-	void irq_exit() override {}
 	void nmi_enter() override { ctx = kl::Ctx::nmi; }
 	void nmi_exit() override {}
-	kl::Regs get_irq_regs() override { return kl::Regs{true, ctx, "test"}; }
-	void crash_save_cpu(const kl::Regs& r, unsigned cpu) override
-	{
-		rec("crash_save_cpu(" + std::to_string(cpu) + "," + kl::ctx_name(r.taken_as) + ")");
-	}
-	void trace_stop_begin(const char* fn) override { rec(std::string("begin ") + fn); }
-	void trace_stop_end() override { rec("end"); }
-	void trace_rung_begin(const char* rung, const kl::CpuMask& m) override
-	{
-		rec(std::string("rung ") + rung + " " + m.to_range_list());
-	}
-	void trace_rung_end(bool timed_out) override { rec(timed_out ? "rung timed out" : "rung acked"); }
-	void trace_stop_handler(const char* fn) override { rec(std::string("handler ") + fn); }
 
 	uint32_t read_daif() override { return daif; }
 	void write_daif(uint32_t d) override
@@ -212,7 +197,6 @@ public:
 	uint8_t pmr = 0xe0;
 	uint8_t rpr = 0xff;
 	unsigned iar = 1023;
-	kl::Ctx ctx = kl::Ctx::task;
 
 protected:
 	void do_machine_end(kl::MachineEnd how) override
@@ -222,7 +206,6 @@ protected:
 	}
 
 private:
-	void rec(const std::string& s) { m_w.calls.push_back("cpu" + std::to_string(m_id) + ": " + s); }
 	static std::string hex(uint64_t v)
 	{
 		std::ostringstream os;

@@ -3,6 +3,7 @@
 // every call recorded as text, SBI ecalls answered from a table (or a hook), and "noreturn"
 // paths (park, HSM stop, machine_end) that throw so a test can inspect what happened before them.
 #pragma once
+#include "support/fake_recorder.hpp"
 #include "kl/riscv/riscv.hpp"
 
 #include <cstdio>
@@ -78,9 +79,9 @@ struct World {
 	}
 };
 
-class Hart : public kl::riscv::RiscvShim {
+class Hart : public fake_common::Recorder<kl::riscv::RiscvShim> {
 public:
-	Hart(World& w, unsigned id) : m_w(w), m_id(id) {}
+	Hart(World& w, unsigned id) : Recorder(w.calls, id), m_w(w), m_id(id) {}
 
 	unsigned smp_processor_id() const override { return m_id; }
 	unsigned nr_cpu_ids() const override { return m_w.nr_cpus; }
@@ -120,28 +121,12 @@ public:
 	void smp_mb() override {}
 	void raw_spin_lock(const std::string&) override {}
 	void raw_spin_unlock(const std::string&) override {}
-	void report_invariant(const std::string& name, const std::string&) override { rec("invariant " + name); }
 	void smp_rmb() override {}
 	void smp_wmb() override { rec("smp_wmb"); }
 	void local_irq_disable() override { rec("local_irq_disable"); }
 	void local_irq_enable() override { rec("local_irq_enable"); }
-	void irq_enter() override { ctx = kl::Ctx::irq; }
-	void irq_exit() override {}
 	void nmi_enter() override { ctx = kl::Ctx::nmi; }
 	void nmi_exit() override {}
-	kl::Regs get_irq_regs() override { return kl::Regs{true, ctx, "test"}; }
-	void crash_save_cpu(const kl::Regs& r, unsigned cpu) override
-	{
-		rec("crash_save_cpu(" + std::to_string(cpu) + "," + kl::ctx_name(r.taken_as) + ")");
-	}
-	void trace_stop_begin(const char* fn) override { rec(std::string("begin ") + fn); }
-	void trace_stop_end() override { rec("end"); }
-	void trace_rung_begin(const char* rung, const kl::CpuMask& m) override
-	{
-		rec(std::string("rung ") + rung + " " + m.to_range_list());
-	}
-	void trace_rung_end(bool timed_out) override { rec(timed_out ? "rung timed out" : "rung acked"); }
-	void trace_stop_handler(const char* fn) override { rec(std::string("handler ") + fn); }
 
 	kl::riscv::sbiret sbi_ecall(int ext, int fid, unsigned long a0, unsigned long a1, unsigned long) override
 	{
@@ -168,13 +153,11 @@ public:
 	bool cpu_has_hotplug(unsigned) override { return m_w.hsm; }
 	void trace_parked() override { rec("parked"); }
 
-	kl::Ctx ctx = kl::Ctx::task;
 
 protected:
 	void do_machine_end(kl::MachineEnd how) override { throw Ended{how}; }
 
 private:
-	void rec(const std::string& s) { m_w.calls.push_back("cpu" + std::to_string(m_id) + ": " + s); }
 	World& m_w;
 	unsigned m_id;
 };

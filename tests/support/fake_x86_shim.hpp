@@ -4,6 +4,7 @@
 // test can look at what happened before them. A poll that outlives World::give_up_ns throws
 // GaveUp, so a loop that never ends in the kernel still ends in the test.
 #pragma once
+#include "support/fake_recorder.hpp"
 #include "kl/x86/x86.hpp"
 
 #include <algorithm>
@@ -119,9 +120,9 @@ struct World {
 	}
 };
 
-class Cpu : public kl::x86::X86Shim {
+class Cpu : public fake_common::Recorder<kl::x86::X86Shim> {
 public:
-	Cpu(World& w, unsigned id) : m_w(w), m_id(id) {}
+	Cpu(World& w, unsigned id) : Recorder(w.calls, id), m_w(w), m_id(id) {}
 
 	// Identity and configuration.
 	unsigned smp_processor_id() const override { return m_id; }
@@ -170,7 +171,6 @@ public:
 	void smp_mb() override { rec("smp_mb"); }
 	void raw_spin_lock(const std::string& name) override { rec("lock " + name); }
 	void raw_spin_unlock(const std::string& name) override { rec("unlock " + name); }
-	void report_invariant(const std::string& name, const std::string&) override { rec("invariant " + name); }
 	void smp_rmb() override { rec("smp_rmb"); }
 	void smp_wmb() override { rec("smp_wmb"); }
 	void local_irq_disable() override
@@ -183,27 +183,12 @@ public:
 		if_flag = true;
 		rec("local_irq_enable");
 	}
-	void irq_enter() override { ctx = kl::Ctx::irq; }
-	void irq_exit() override {}
 	void nmi_enter() override
 	{
 		ctx = kl::Ctx::nmi;
 		rec("nmi_enter");
 	}
 	void nmi_exit() override { rec("nmi_exit"); }
-	kl::Regs get_irq_regs() override { return kl::Regs{true, ctx, "test"}; }
-	void crash_save_cpu(const kl::Regs& r, unsigned cpu) override
-	{
-		rec("crash_save_cpu(" + std::to_string(cpu) + "," + kl::ctx_name(r.taken_as) + ")");
-	}
-	void trace_stop_begin(const char* fn) override { rec(std::string("begin ") + fn); }
-	void trace_stop_end() override { rec("end"); }
-	void trace_rung_begin(const char* rung, const kl::CpuMask& m) override
-	{
-		rec(std::string("rung ") + rung + " " + m.to_range_list());
-	}
-	void trace_rung_end(bool timed_out) override { rec(timed_out ? "rung timed out" : "rung acked"); }
-	void trace_stop_handler(const char* fn) override { rec(std::string("handler ") + fn); }
 
 	// kl::x86::X86Shim
 	void send_IPI_allbutself(unsigned vector) override { ipi(-1, vector); }
@@ -228,7 +213,6 @@ public:
 
 	bool if_flag = true;
 	bool nmi_blocked = false; ///< the test's view: inside an NMI handler that has not returned
-	kl::Ctx ctx = kl::Ctx::task;
 
 protected:
 	void do_machine_end(kl::MachineEnd how) override
@@ -238,7 +222,6 @@ protected:
 	}
 
 private:
-	void rec(const std::string& s) { m_w.calls.push_back("cpu" + std::to_string(m_id) + ": " + s); }
 	void ipi(int target, unsigned vector)
 	{
 		const Ipi i{m_w.now_ns, m_id, target, vector};
