@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs, from Debian 12's archive, whatever stopsim needs that is not there yet.
-# Idempotent: when every package is present it changes nothing and needs no network.
+# Installs, from Debian 12's archive, whatever stopsim needs that is not there yet: the build
+# dependencies, plus any further package names given as arguments (scripts/test.sh adds the test
+# tools). Idempotent: when every package is present it changes nothing and needs no network.
 set -euo pipefail
 pkgs=(g++ cmake make pkg-config libsystemc-dev libboost-program-options-dev libspdlog-dev
-      catch2 libyaml-cpp-dev nlohmann-json3-dev python3 gnuplot-nox)
+      catch2 libyaml-cpp-dev nlohmann-json3-dev python3 gnuplot-nox "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
