@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/batch.hpp"
+#include "sim/cli.hpp"
 #include "sim/sha256.hpp"
 #include "sim/units.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -24,6 +26,7 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -171,6 +174,8 @@ InProcessRunner g_runner = nullptr;
 		_exit(127);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL); // the launcher ignores these two; a run gets what a shell gives it
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGUSR1, SIG_DFL);
 	for (size_t i = 0; i < n_close; i++)
@@ -201,6 +206,10 @@ InProcessRunner g_runner = nullptr;
 	}
 	// The sweep is single-threaded and has not elaborated SystemC: this process is in the state a
 	// fresh 'stopsim run' reaches at the same point, without the loader's and initialisers' work.
+	// The sweep's own stream state is not the run's: start clean, then check every byte reached
+	// the file (a full disk fails a write, or the flush of what stdio buffered).
+	std::cout.clear();
+	std::clearerr(stdout);
 	int rc = kInternalExit;
 	try {
 		rc = g_runner(r.argv);
@@ -209,9 +218,13 @@ InProcessRunner g_runner = nullptr;
 	} catch (...) {
 	}
 	std::cout.flush();
+	bool out_bad = !std::cout;
+	out_bad = std::fflush(stdout) != 0 || out_bad;
+	out_bad = std::ferror(stdout) || out_bad;
+	out_bad = close(1) != 0 || out_bad;
 	std::cerr.flush();
 	std::fflush(nullptr);
-	_exit(rc);
+	_exit(out_bad ? kExitWorkerOutput : rc);
 }
 
 volatile sig_atomic_t g_orphaned = 0;
@@ -245,12 +258,18 @@ void remove_dir(const std::string& dir)
 	// its pipe (or dies).
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	// A report written to a sweep that died must fail with EPIPE, not kill the launcher before it
+	// has cleaned up.
+	signal(SIGPIPE, SIG_IGN);
 	if (g_wake[0] >= 0) {
 		close(g_wake[0]);
 		close(g_wake[1]);
 	}
-	if (pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
+	if (pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		remove_dir(dir);
 		_exit(1);
+	}
 	struct sigaction sa {};
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -264,17 +283,23 @@ void remove_dir(const std::string& dir)
 		bool killed;
 	};
 	std::map<pid_t, Child> running;
+	// Every way out goes through here: no worker outlives the launcher, and the folder of their
+	// output files goes with them (after a kill -9 of the sweep nobody else would remove it).
+	const auto leave = [&](int code) {
+		for (const auto& [pid, c] : running)
+			kill(pid, SIGKILL);
+		for (const auto& [pid, c] : running)
+			while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+			}
+		running.clear();
+		remove_dir(dir);
+		_exit(code);
+	};
 	bool open = true;
 	const auto limit = std::chrono::duration<double>(timeout_s);
 	while (open || !running.empty()) {
-		if (g_orphaned) {
-			for (const auto& [pid, c] : running)
-				kill(pid, SIGKILL);
-			for (const auto& [pid, c] : running)
-				waitpid(pid, nullptr, 0);
-			remove_dir(dir);
-			_exit(1);
-		}
+		if (g_orphaned)
+			leave(1);
 		int wait_ms = -1;
 		const auto now = HostClock::now();
 		for (const auto& [pid, c] : running)
@@ -285,25 +310,27 @@ void remove_dir(const std::string& dir)
 			}
 		struct pollfd pfd[2] = {{g_wake[0], POLLIN, 0}, {open ? req : -1, POLLIN, 0}};
 		if (poll(pfd, 2, wait_ms) < 0 && errno != EINTR)
-			break;
+			leave(1);
 		if (open && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 			uint32_t n;
 			std::string body;
 			Request r;
 			if (!read_all(req, &n, sizeof n)) {
-				open = false; // the sweep is done (or gone): stop everything
-				for (const auto& [pid, c] : running)
-					kill(pid, SIGKILL);
+				// End of file: the sweep is done, or gone before its parent-death signal came.
+				// Either way nobody reads another report: stop everything and clean up.
+				open = false;
+				leave(0);
 			} else {
 				body.resize(n);
 				if (!read_all(req, body.data(), n) || !decode(body, r))
-					_exit(1);
+					leave(1);
 				const pid_t pid = fork();
 				if (pid == 0)
 					worker_main(r, exec, self, close_fds, 4);
 				if (pid < 0) {
 					const Report bad{r.index, 0, kNoStart};
-					write_all(rep, &bad, sizeof bad);
+					if (!write_all(rep, &bad, sizeof bad))
+						leave(1); // the sweep is gone
 				} else {
 					running[pid] = Child{r.index, HostClock::now(), false};
 				}
@@ -318,8 +345,8 @@ void remove_dir(const std::string& dir)
 				continue;
 			const Report done{it->second.index, status, it->second.killed ? kKilled : 0};
 			running.erase(it);
-			if (open)
-				write_all(rep, &done, sizeof done);
+			if (open && !write_all(rep, &done, sizeof done))
+				leave(1); // the sweep is gone
 		}
 		const auto t = HostClock::now();
 		for (auto& [p, c] : running)
@@ -328,7 +355,8 @@ void remove_dir(const std::string& dir)
 				c.killed = true;
 			}
 	}
-	_exit(0);
+	leave(0);
+	_exit(0); // (leave does not return)
 }
 
 } // namespace
@@ -376,7 +404,131 @@ std::string signal_text(int sig)
 /// ns as a double in the report -> ps (exact: the report's ns come from whole ps below 2^53).
 Ps ps_of(const nlohmann::json& ns) { return Ps(std::llround(ns.get<double>() * 1000.0)); }
 
+std::string first_line(const std::string& path)
+{
+	std::ifstream in(path);
+	std::string line;
+	std::getline(in, line);
+	return line;
+}
+
+/// Field 22 of /proc/PID/stat (start time in clock ticks since boot), or "" if there is no such process.
+std::string start_time_of(const std::string& pid)
+{
+	const std::string stat = first_line("/proc/" + pid + "/stat");
+	const size_t paren = stat.rfind(')'); // the command name may hold spaces and parentheses
+	if (paren == std::string::npos)
+		return "";
+	std::istringstream rest(stat.substr(paren + 1));
+	std::string field;
+	for (int i = 3; i <= 22; i++)
+		if (!(rest >> field))
+			return "";
+	return field;
+}
+
+std::string boot_token()
+{
+	std::string id;
+	for (char c : first_line("/proc/sys/kernel/random/boot_id"))
+		if (std::isxdigit(static_cast<unsigned char>(c)) && id.size() < 12)
+			id += char(std::tolower(static_cast<unsigned char>(c)));
+	return id.size() == 12 ? id : "";
+}
+
+std::string pid_ns_token()
+{
+	char buf[64];
+	const ssize_t n = readlink("/proc/self/ns/pid", buf, sizeof buf - 1);
+	if (n <= 0)
+		return "";
+	std::string digits;
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] >= '0' && buf[i] <= '9')
+			digits += buf[i];
+	return digits;
+}
+
+bool all_of_set(const std::string& s, const char* set)
+{
+	return !s.empty() && s.find_first_not_of(set) == std::string::npos;
+}
+
+constexpr const char* kRunFolder = "stopsim-runs.";
+
+std::string free_space(const std::string& dir)
+{
+	struct statvfs v;
+	if (statvfs(dir.c_str(), &v) != 0)
+		return "";
+	const unsigned long long bytes = (unsigned long long)v.f_bavail * v.f_frsize;
+	return "; " + std::to_string(bytes / 1024) + " KiB free there now";
+}
+
 } // namespace
+
+// ---- temporary folders ---------------------------------------------------------------------------
+
+std::string run_folder_prefix()
+{
+	const std::string pid = std::to_string(getpid());
+	const std::string start = start_time_of("self"), boot = boot_token(), ns = pid_ns_token();
+	if (start.empty() || boot.empty() || ns.empty())
+		return kRunFolder; // no /proc: a folder no later sweep can prove dead (nor will it try)
+	return kRunFolder + pid + "-" + start + "-" + boot + "-" + ns + ".";
+}
+
+size_t remove_stale_run_folders(const std::string& tmp)
+{
+	const std::string boot = boot_token(), ns = pid_ns_token();
+	if (boot.empty() || ns.empty())
+		return 0;
+	DIR* d = opendir(tmp.c_str());
+	if (!d)
+		return 0;
+	std::vector<std::string> dead;
+	const std::string prefix = kRunFolder;
+	while (struct dirent* e = readdir(d)) {
+		const std::string name = e->d_name;
+		if (name.compare(0, prefix.size(), prefix) != 0)
+			continue;
+		// PID-START-BOOT-NS.XXXXXX
+		const std::string rest = name.substr(prefix.size());
+		const size_t dot = rest.find('.');
+		if (dot == std::string::npos || rest.size() - dot - 1 != 6)
+			continue;
+		std::vector<std::string> f;
+		std::istringstream owner(rest.substr(0, dot));
+		for (std::string x; std::getline(owner, x, '-');)
+			f.push_back(x);
+		if (f.size() != 4 || !all_of_set(f[0], "0123456789") || !all_of_set(f[1], "0123456789") ||
+		    !all_of_set(f[2], "0123456789abcdef") || f[2].size() != 12 || !all_of_set(f[3], "0123456789"))
+			continue;
+		const std::string path = tmp + "/" + name;
+		struct stat st;
+		if (lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		bool gone;
+		if (f[2] != boot)
+			gone = true; // no process outlives a reboot
+		else if (f[3] != ns)
+			gone = false; // another pid namespace: its pids mean nothing here
+		else
+			gone = start_time_of(f[0]) != f[1]; // no such process, or the pid was reused
+		if (gone)
+			dead.push_back(path);
+	}
+	closedir(d);
+	for (const auto& path : dead)
+		remove_dir(path);
+	return dead.size();
+}
+
+int output_failure_exit()
+{
+	const char* id = std::getenv("STOPSIM_RUN_ID");
+	return id && *id ? kExitWorkerOutput : 2;
+}
 
 // ---- worker processes ----------------------------------------------------------------------------
 
@@ -396,16 +548,23 @@ WorkerPool::WorkerPool(unsigned jobs, double timeout_s, bool fresh_exec)
     : m_jobs(std::max(1u, jobs)), m_timeout_s(timeout_s), m_exec(fresh_exec || !g_runner)
 {
 	const char* tmp = std::getenv("TMPDIR");
-	std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/stopsim-runs.XXXXXX";
+	m_tmp = tmp && *tmp ? tmp : "/tmp";
+	// What a sweep killed with -9 (or a launcher killed with it) left behind goes now.
+	remove_stale_run_folders(m_tmp);
+	std::string templ = m_tmp + "/" + run_folder_prefix() + "XXXXXX";
 	std::vector<char> buf(templ.begin(), templ.end());
 	buf.push_back('\0');
 	if (!mkdtemp(buf.data()))
-		throw std::runtime_error("cannot create a temporary folder under " + templ + ": " + std::strerror(errno));
+		throw UsageError("cannot create a temporary folder for the runs' output under " + m_tmp + ": " +
+				 std::strerror(errno) + " (set TMPDIR to a folder with space)");
 	m_dir = buf.data();
 }
 
 void WorkerPool::start_launcher()
 {
+	// The launcher removes the folder when it leaves: make it again for a pool used after an interrupt.
+	if (mkdir(m_dir.c_str(), 0700) != 0 && errno != EEXIST)
+		throw UsageError("cannot create " + m_dir + ": " + std::strerror(errno));
 	int req[2], rep[2];
 	if (pipe2(req, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0)
 		throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -467,18 +626,26 @@ bool WorkerPool::run(size_t count, const std::function<Task(size_t)>& task_at,
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
-	struct sigaction old_int, old_term;
+	struct sigaction old_int, old_term, old_hup, old_pipe;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	// A launcher that died must be an error here (EPIPE), not a silent death of the sweep.
+	struct sigaction ign {};
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	g_interrupted = 0;
 	struct Restore {
-		struct sigaction i, t;
+		struct sigaction i, t, h, p;
 		~Restore()
 		{
 			sigaction(SIGINT, &i, nullptr);
 			sigaction(SIGTERM, &t, nullptr);
+			sigaction(SIGHUP, &h, nullptr);
+			sigaction(SIGPIPE, &p, nullptr);
 		}
-	} restore{old_int, old_term};
+	} restore{old_int, old_term, old_hup, old_pipe};
 	if (m_launcher <= 0)
 		start_launcher();
 
@@ -516,11 +683,20 @@ bool WorkerPool::run(size_t count, const std::function<Task(size_t)>& task_at,
 		res.host_s = std::chrono::duration<double>(HostClock::now() - r.start).count();
 		if (rep.flags & kNoStart) {
 			res.exit_code = 127;
-			res.err = "stopsim: the worker could not be started (fork failed)";
+			res.host_error = "the worker could not be started (fork failed)";
 		} else if (WIFEXITED(rep.status)) {
 			res.exit_code = WEXITSTATUS(rep.status);
+			if (res.exit_code == kExitWorkerOutput)
+				res.host_error = "the run's output could not be written to " + m_dir +
+						 " (a write, flush or close failed: a full disk?" + free_space(m_tmp) + ")";
+			else if (res.exit_code == 126)
+				res.host_error = "the worker could not create its output files in " + m_dir + free_space(m_tmp);
+			else if (res.exit_code == 127 && m_exec)
+				res.host_error = "the worker could not execute /proc/self/exe";
 		} else if (WIFSIGNALED(rep.status)) {
 			res.signal = WTERMSIG(rep.status);
+			if (res.signal == SIGKILL && !res.timed_out)
+				res.host_error = "killed by SIGKILL from outside the sweep (the out-of-memory killer, or a user)";
 		}
 		res.out = read_file(out);
 		res.err += read_file(err);
@@ -532,7 +708,7 @@ bool WorkerPool::run(size_t count, const std::function<Task(size_t)>& task_at,
 		unlink(js.c_str());
 		// After Ctrl-C or SIGTERM the workers got the signal too: what ends now is the interrupt's
 		// doing, not the run's, and must not become an 'error' row (a resume makes it again).
-		if (g_interrupted || res.signal == SIGINT || res.signal == SIGTERM)
+		if (g_interrupted || res.signal == SIGINT || res.signal == SIGTERM || res.signal == SIGHUP)
 			return;
 		done(res);
 	};
@@ -660,6 +836,11 @@ RunRecord record_from(TaskResult& r, std::vector<std::string> params, uint64_t s
 		rec.report = nullptr;
 		rec.report_sha.clear();
 	};
+	if (!r.host_error.empty()) {
+		fail("error", kHostErrorPrefix + r.host_error);
+		rec.console_sha.clear(); // whatever reached the file is not the run's output
+		return rec;
+	}
 	if (r.timed_out) {
 		char buf[64];
 		std::snprintf(buf, sizeof buf, "%g", timeout_s);
@@ -839,13 +1020,23 @@ std::optional<CsvFile> read_csv(const std::string& path)
 void write_atomically(const std::string& path, const std::string& text)
 {
 	const std::string tmp = path + ".tmp";
-	{
-		std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-		if (!(out << text) || !out.flush())
-			throw std::runtime_error("cannot write " + tmp);
+	const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		throw UsageError("cannot write " + path + " (through " + tmp + "): " + std::strerror(errno));
+	int err = 0;
+	errno = 0;
+	if (!write_all(fd, text.data(), text.size()))
+		err = errno ? errno : EIO;
+	else if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) // EINVAL: a file that cannot be synced
+		err = errno;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (!err && std::rename(tmp.c_str(), path.c_str()) != 0)
+		err = errno;
+	if (err) {
+		unlink(tmp.c_str());
+		throw UsageError("cannot write " + path + ": " + std::strerror(err));
 	}
-	if (std::rename(tmp.c_str(), path.c_str()) != 0)
-		throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
 }
 
 std::optional<uint64_t> run_number(const std::string& id)

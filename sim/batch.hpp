@@ -30,7 +30,20 @@ struct TaskResult {
 	std::string out, err;      ///< everything it wrote to stdout and stderr
 	std::optional<std::string> json; ///< the --json file, when it wrote one
 	double host_s = 0;
+	/// Set when the run failed for a reason of this host, not of the run (its output could not be
+	/// written, the worker could not be started, it was killed from outside): an `error` row whose
+	/// message starts with "host: ", which `sweep --resume` makes again.
+	std::string host_error;
 };
+
+/// The exit code of a sweep worker whose own output (console, JSON report) could not be written.
+/// Its stderr may be on the same full disk, so the code alone carries the news to the sweep.
+constexpr int kExitWorkerOutput = 125;
+/// What `stopsim run` exits with when it cannot write its console output or JSON report:
+/// kExitWorkerOutput in a sweep worker (STOPSIM_RUN_ID set), 2 otherwise.
+int output_failure_exit();
+/// Error messages of rows that `sweep --resume` runs again start with this.
+constexpr const char* kHostErrorPrefix = "host: ";
 
 /// Processors this process may run on (its affinity mask), at least 1.
 unsigned default_jobs();
@@ -66,6 +79,7 @@ public:
 private:
 	void start_launcher();
 	void stop_launcher();
+	std::string m_tmp;   ///< the folder under which m_dir is made (TMPDIR or /tmp)
 	unsigned m_jobs;
 	double m_timeout_s;
 	bool m_exec;
@@ -134,8 +148,21 @@ struct CsvFile {
 /// Reads a CSV file of ours. nullopt if it cannot be opened.
 std::optional<CsvFile> read_csv(const std::string& path);
 
-/// Write `text` to `path` through a temporary file and a rename (all or nothing).
+/// Write `text` to `path` through `path.tmp`, fsync and a rename (all or nothing). On failure the
+/// temporary file is removed and a UsageError names the file and the reason (a full disk is the
+/// user's to fix, not an internal error).
 void write_atomically(const std::string& path, const std::string& text);
+
+// ---- temporary folders ---------------------------------------------------------------------------
+
+/// The name of a worker pool's temporary folder carries its owner: "stopsim-runs.PID-START-BOOT-NS."
+/// followed by mkdtemp's six characters, where START is the owner's start time (clock ticks since
+/// boot, /proc/PID/stat), BOOT the first 12 hex digits of the boot id and NS its pid namespace.
+std::string run_folder_prefix();
+/// Removes the folders of that form under `tmp` whose owner is provably gone (same boot and pid
+/// namespace, and no process PID with that start time; or another boot) and that belong to this
+/// user. Returns how many it removed. Folders it cannot prove dead are left alone.
+size_t remove_stale_run_folders(const std::string& tmp);
 
 /// "r000042" -> 42; nullopt if not a run id.
 std::optional<uint64_t> run_number(const std::string& id);

@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -180,14 +181,23 @@ int cmd_run(int argc, char** argv)
 			std::cout << text;
 		} else {
 			std::ofstream f(json_out);
-			if (!(f << text))
-				throw UsageError("cannot write " + json_out);
+			f << text;
+			f.close(); // the last buffer's write fails here on a full disk
+			if (!f) {
+				std::cerr << "stopsim: cannot write " << json_out << "\n";
+				return output_failure_exit(); // 2; a sweep worker's own code, its stderr may be lost too
+			}
 		}
 	}
 	if (vm.count("trace")) {
 		std::ofstream f(vm["trace"].as<std::string>());
 		if (!(f << trace_json(r).dump() << "\n"))
 			throw UsageError("cannot write " + vm["trace"].as<std::string>());
+	}
+	std::cout.flush();
+	if (!std::cout || std::ferror(stdout)) {
+		std::cerr << "stopsim: cannot write the console output (standard output)\n";
+		return output_failure_exit();
 	}
 	return expectations_held(r) ? kExitOk : kExitExpectation;
 }

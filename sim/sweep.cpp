@@ -3,9 +3,11 @@
 #include "sim/batch.hpp"
 #include "sim/cli.hpp"
 #include "sim/overrides.hpp"
+#include "sim/sha256.hpp"
 #include "sim/units.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -20,6 +22,7 @@
 #include <sstream>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,16 +96,28 @@ std::string jsonl_line(const RunRecord& r, const std::vector<Param>& params)
 	return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-/// Append one whole line with a single write(2), so a kill leaves at most one torn line.
+/// A row that could not be added to an output file (a full disk, a quota): the user's to fix.
+struct AppendError : std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
+
+/// Append one whole line with a single write(2), so a kill leaves at most one torn line. A write
+/// that fails part-way is cut off again, so the file keeps whole lines only.
 void append_line(int fd, const std::string& line, const std::string& path)
 {
+	struct stat st;
+	const bool sized = fstat(fd, &st) == 0;
 	size_t off = 0;
 	while (off < line.size()) {
 		const ssize_t n = write(fd, line.data() + off, line.size() - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			throw std::runtime_error("cannot append to " + path + ": " + std::strerror(errno));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			const int err = n < 0 ? errno : ENOSPC;
+			if (sized && off > 0 && ftruncate(fd, st.st_size) != 0) {
+				// the torn line stays; --resume drops it
+			}
+			throw AppendError("cannot append to " + path + ": " + std::strerror(err));
 		}
 		off += size_t(n);
 	}
@@ -162,6 +177,89 @@ JsonlFile read_jsonl(const std::string& path)
 		}
 	}
 	return f;
+}
+
+// ---- the sidecar: which scenario and which sweep a file holds -------------------------------------
+
+constexpr const char* kMetaFormat = "stopsim-sweep-meta/1";
+
+std::string meta_path(const std::string& csv) { return csv + ".meta.json"; }
+
+/// What `--resume`, `merge` and `replay` check a CSV against: written next to it as CSV.meta.json
+/// before its first row.
+struct Meta {
+	std::string scenario;       ///< FILE as the sweep was given it
+	std::string scenario_sha;   ///< SHA-256 of FILE's bytes when the sweep started
+	std::string sweep_sha;      ///< SHA-256 of the expanded --set values and seeds
+	uint64_t runs = 0;          ///< runs in the whole sweep (all shards)
+	unsigned shard_k = 1, shard_n = 1;
+	std::vector<std::string> sets; ///< the --set arguments as given (for people)
+	std::string seeds;             ///< --seeds as given (for people)
+};
+
+std::string meta_text(const Meta& m)
+{
+	nlohmann::json j;
+	j["format"] = kMetaFormat;
+	j["scenario"] = m.scenario;
+	j["scenario_sha256"] = m.scenario_sha;
+	j["sweep_sha256"] = m.sweep_sha;
+	j["runs"] = m.runs;
+	j["shard"] = std::to_string(m.shard_k) + "/" + std::to_string(m.shard_n);
+	j["sets"] = m.sets;
+	j["seeds"] = m.seeds;
+	return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+/// nullopt when there is no sidecar; a damaged one is a usage error.
+std::optional<Meta> read_meta(const std::string& csv, const std::string& who)
+{
+	const std::string path = meta_path(csv);
+	if (!file_exists(path))
+		return std::nullopt;
+	Meta m;
+	std::string format;
+	try {
+		const auto j = nlohmann::json::parse(read_text(path));
+		format = j.at("format").get<std::string>();
+		if (format != kMetaFormat)
+			throw UsageError("format '" + format + "', not " + kMetaFormat);
+		m.scenario = j.at("scenario").get<std::string>();
+		m.scenario_sha = j.at("scenario_sha256").get<std::string>();
+		m.sweep_sha = j.at("sweep_sha256").get<std::string>();
+		m.runs = j.at("runs").get<uint64_t>();
+		const auto shard = parse_shard(j.at("shard").get<std::string>());
+		m.shard_k = shard.first;
+		m.shard_n = shard.second;
+		m.sets = j.value("sets", std::vector<std::string>{});
+		m.seeds = j.value("seeds", std::string());
+	} catch (const nlohmann::json::exception& e) {
+		throw UsageError(who + ": " + path + " is damaged: " + e.what());
+	} catch (const UsageError& e) {
+		throw UsageError(who + ": " + path + " is damaged: " + e.what());
+	}
+	return m;
+}
+
+std::string short_sha(const std::string& h) { return h.substr(0, 12); }
+
+/// How a sweep's runs were given, for messages: --set P=SPEC ... --seeds S.
+std::string spec_words(const Meta& m)
+{
+	std::string w;
+	for (const auto& s : m.sets)
+		w += (w.empty() ? "" : " ") + std::string("--set ") + shell_quote(s);
+	if (!m.seeds.empty())
+		w += (w.empty() ? "" : " ") + std::string("--seeds ") + m.seeds;
+	return w.empty() ? "no --set or --seeds" : w;
+}
+
+/// An error row whose cause was the host (its output could not be written, its worker could not
+/// start, it was killed from outside): `--resume` makes the run again. So is an error row without
+/// a message, which no run of this version writes.
+bool retried_on_resume(const std::string& outcome, const std::string& error)
+{
+	return outcome == "error" && (error.empty() || error.compare(0, std::strlen(kHostErrorPrefix), kHostErrorPrefix) == 0);
 }
 
 // ---- progress ------------------------------------------------------------------------------------
@@ -540,13 +638,37 @@ struct Plan {
 			o.push_back(Override{params[j].path, params[j].values[vi[j]]});
 		return o;
 	}
+	/// SHA-256 of what the runs are: each path with its normalised values, then the seeds. Two
+	/// spellings of the same values (200:800:300 and 200,500,800) are the same sweep.
+	std::string sha() const
+	{
+		Sha256 h;
+		const auto word = [&](const std::string& w) {
+			h.update(std::to_string(w.size()));
+			h.update(":");
+			h.update(w);
+		};
+		h.update("stopsim sweep runs 1\n");
+		for (const auto& p : params) {
+			word("set");
+			word(p.path);
+			word(std::to_string(p.values.size()));
+			for (const auto& v : p.values)
+				word(v);
+		}
+		word("seeds");
+		word(std::to_string(seeds.size()));
+		for (uint64_t s : seeds)
+			word(std::to_string(s));
+		return h.hex();
+	}
 };
 
 void finish_files(const SweepOptions& o, const std::vector<std::string>& header)
 {
 	auto f = read_csv(o.out);
 	if (!f)
-		throw std::runtime_error("cannot read back " + o.out);
+		throw UsageError("sweep: cannot read back " + o.out);
 	auto rows = f->rows;
 	std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return row_number(a) < row_number(b); });
 	std::string text = csv_line(header);
@@ -735,21 +857,35 @@ int sweep_main(const SweepOptions& o)
 		}
 	}
 
-	// The output files: new, or resumed.
-	std::set<uint64_t> done;
+	// The output files: new, or resumed. The sidecar records which scenario bytes and which runs
+	// the file holds, so that a resume cannot mix two scenarios (or two sweeps) in one file.
+	Meta meta;
+	meta.scenario = o.file;
+	meta.scenario_sha = sha256_hex(read_text(o.file));
+	meta.sweep_sha = plan.sha();
+	meta.runs = plan.total;
+	meta.shard_k = o.shard_k;
+	meta.shard_n = o.shard_n;
+	meta.sets = o.sets;
+	meta.seeds = o.seeds;
+	const auto start_files = [&] {
+		write_atomically(meta_path(o.out), meta_text(meta));
+		write_atomically(o.out, csv_line(header));
+		if (!o.jsonl.empty())
+			write_atomically(o.jsonl, "");
+	};
+	std::set<uint64_t> done, retry;
 	const bool exists = file_exists(o.out) && !read_text(o.out).empty();
 	if (exists && !o.resume && !o.force)
 		throw UsageError("sweep: " + o.out + " exists: add --resume to continue that sweep, or --force to start over");
 	if (o.force || !exists) {
-		write_atomically(o.out, csv_line(header));
-		if (!o.jsonl.empty())
-			write_atomically(o.jsonl, "");
+		start_files();
 	} else {
 		auto f = read_csv(o.out);
 		if (!f)
 			throw UsageError("sweep: cannot read " + o.out);
 		if (f->header.empty() && f->torn) {
-			write_atomically(o.out, csv_line(header));
+			start_files();
 		} else {
 			if (f->header != header)
 				throw UsageError("sweep --resume: " + o.out + " has other columns: it is not from this sweep "
@@ -757,7 +893,32 @@ int sweep_main(const SweepOptions& o)
 			if (f->bad_line)
 				throw UsageError("sweep --resume: " + o.out + ": line " + std::to_string(f->bad_line) +
 						 " is damaged (not a torn last line); fix or remove it");
+			const auto old = read_meta(o.out, "sweep --resume");
+			if (!old && !f->rows.empty())
+				throw UsageError("sweep --resume: " + o.out + " has runs but no " + meta_path(o.out) +
+						 ", the record of the scenario and runs it was started with, so nothing shows "
+						 "that FILE and the --set values are unchanged: start over with --force");
+			if (old && !f->rows.empty()) {
+				if (old->scenario != o.file)
+					throw UsageError("sweep --resume: " + o.out + " was started with FILE '" + old->scenario +
+							 "', not '" + o.file + "' (its replay commands name FILE as given): resume with the same FILE, "
+							 "from the same folder");
+				if (old->scenario_sha != meta.scenario_sha)
+					throw UsageError("sweep --resume: " + o.file + " has changed since " + o.out +
+							 " was started (sha256 " + short_sha(old->scenario_sha) + "... then, " +
+							 short_sha(meta.scenario_sha) + "... now): its rows and new ones would "
+							 "come from two scenarios. Restore the file, or start over with --force");
+				if (old->sweep_sha != meta.sweep_sha || old->runs != meta.runs)
+					throw UsageError("sweep --resume: the --set values or --seeds are not those " + o.out +
+							 " was started with (" + spec_words(*old) + "): resume with the same ones, "
+							 "or start over with --force");
+				if (old->shard_k != o.shard_k || old->shard_n != o.shard_n)
+					throw UsageError("sweep --resume: " + o.out + " holds shard " + std::to_string(old->shard_k) +
+							 "/" + std::to_string(old->shard_n) + ", not " + std::to_string(o.shard_k) + "/" +
+							 std::to_string(o.shard_n));
+			}
 			const std::set<uint64_t> mine_set(mine.begin(), mine.end());
+			const size_t c_outcome = 2 + plan.params.size(), c_error = c_outcome + 10;
 			std::vector<size_t> vi;
 			uint64_t seed;
 			for (const auto& row : f->rows) {
@@ -773,14 +934,32 @@ int sweep_main(const SweepOptions& o)
 							 " has other values than this sweep gives it: not the same sweep");
 				if (!mine_set.count(*n))
 					throw UsageError("sweep --resume: " + o.out + ": " + row[0] + " belongs to another shard");
-				done.insert(*n);
+				if (retried_on_resume(row[c_outcome], row[c_error]))
+					retry.insert(*n);
+				else
+					done.insert(*n);
 			}
-			if (f->torn) {
-				if (truncate(o.out.c_str(), off_t(f->good_bytes)) != 0)
-					throw UsageError("sweep --resume: cannot truncate the torn last line of " + o.out);
+			for (uint64_t n : done)
+				retry.erase(n);
+			if (!retry.empty()) {
+				// The rows of runs made again go now, so that the file never holds two rows of one run.
+				std::string text = csv_line(header);
+				for (const auto& row : f->rows)
+					if (done.count(*run_number(row[0])))
+						text += csv_line(row);
+				write_atomically(o.out, text);
 				if (!o.quiet)
-					std::cerr << "sweep: dropped a torn last line in " << o.out << " (that run is made again)\n";
+					std::cerr << "sweep: " << retry.size() << " error row" << (retry.size() > 1 ? "s" : "")
+						  << " with a host cause (output not written, worker not started, killed from outside)"
+						  << (retry.size() > 1 ? " are" : " is") << " made again\n";
+			} else if (f->torn && truncate(o.out.c_str(), off_t(f->good_bytes)) != 0) {
+				throw UsageError("sweep --resume: cannot truncate the torn last line of " + o.out + ": " +
+						 std::strerror(errno));
 			}
+			if (f->torn && !o.quiet)
+				std::cerr << "sweep: dropped a torn last line in " << o.out << " (that run is made again)\n";
+			if (!old || f->rows.empty())
+				write_atomically(meta_path(o.out), meta_text(meta));
 		}
 		if (!o.jsonl.empty()) {
 			// Keep one record per finished row: the JSON Lines file is written first, so it may hold
@@ -833,6 +1012,7 @@ int sweep_main(const SweepOptions& o)
 	Progress progress(mine.size(), done.size(), o.quiet);
 	WorkerPool pool(jobs, o.timeout_s, o.exec);
 	bool complete;
+	uint64_t written = 0;
 	try {
 		complete = pool.run(
 			todo.size(), task_at,
@@ -849,18 +1029,30 @@ int sweep_main(const SweepOptions& o)
 				if (jsonl_fd >= 0)
 					append_line(jsonl_fd, jsonl_line(rec, plan.params), o.jsonl);
 				append_line(csv_fd, csv_line(row_fields(rec)), o.out);
+				written++;
 				progress.one_done(rec);
 			},
 			[&] { progress.draw(); });
+	} catch (const AppendError& e) {
+		close(csv_fd);
+		if (jsonl_fd >= 0)
+			close(jsonl_fd);
+		throw UsageError("sweep: " + std::string(e.what()) + ": " + std::to_string(done.size() + written) + " of " +
+				 std::to_string(mine.size()) + " runs are in " + o.out +
+				 "; make room and run the same command with --resume to finish");
 	} catch (...) {
 		close(csv_fd);
 		if (jsonl_fd >= 0)
 			close(jsonl_fd);
 		throw;
 	}
-	close(csv_fd);
-	if (jsonl_fd >= 0)
-		close(jsonl_fd);
+	// close(2) is where a file system that writes back late (NFS) reports what it could not store.
+	const int csv_err = close(csv_fd) == 0 ? 0 : errno;
+	const int jsonl_err = jsonl_fd < 0 || close(jsonl_fd) == 0 ? 0 : errno;
+	for (const auto& [err, path] : {std::make_pair(csv_err, o.out), std::make_pair(jsonl_err, o.jsonl)})
+		if (err && complete)
+			throw UsageError("sweep: cannot write " + path + ": " + std::strerror(err) +
+					 "; make room and run the same command with --resume");
 	if (!complete) {
 		progress.draw(true);
 		std::cerr << "\nsweep: interrupted: " << (done.size() + progress.fresh()) << " of " << mine.size()
@@ -868,7 +1060,12 @@ int sweep_main(const SweepOptions& o)
 		return 130;
 	}
 	progress.draw(true);
-	finish_files(o, header);
+	try {
+		finish_files(o, header);
+	} catch (const UsageError& e) {
+		throw UsageError("sweep: every run is in " + o.out + ", but putting the files in run-id order failed: " +
+				 e.what() + "; make room and run the same command with --resume to finish");
+	}
 	auto f = read_csv(o.out);
 	const Table t = table_from(*f, o.out);
 	uint64_t failed = 0;
@@ -902,10 +1099,33 @@ int merge_main(const std::string& out, const std::vector<std::string>& parts)
 	std::map<uint64_t, std::pair<std::string, std::string>> by_id; // number -> (id, line)
 	std::vector<std::string> header;
 	size_t inputs = 0;
+	// The parts' sidecars must agree on the scenario and the runs: shards of two different sweeps
+	// (or of a scenario edited between shards) are not one file.
+	std::optional<Meta> meta;
+	std::string meta_from, no_meta;
 	for (const auto& part : parts) {
 		if (!file_exists(part))
 			throw UsageError("merge: cannot open " + part);
 		inputs++;
+		if (!jsonl) {
+			auto m = read_meta(part, "merge");
+			if (!m) {
+				no_meta = part;
+			} else if (!meta) {
+				meta = m;
+				meta_from = part;
+			} else if (m->scenario != meta->scenario || m->scenario_sha != meta->scenario_sha) {
+				throw UsageError("merge: " + part + " and " + meta_from + " come from different scenarios ('" +
+						 m->scenario + "' sha256 " + short_sha(m->scenario_sha) + "..., '" + meta->scenario +
+						 "' sha256 " + short_sha(meta->scenario_sha) + "...): not the same sweep");
+			} else if (m->sweep_sha != meta->sweep_sha || m->runs != meta->runs) {
+				throw UsageError("merge: " + part + " and " + meta_from + " are shards of different sweeps (" +
+						 spec_words(*m) + " | " + spec_words(*meta) + ")");
+			}
+			if (meta && !no_meta.empty())
+				throw UsageError("merge: " + no_meta + " has no " + meta_path(no_meta) + " but " + meta_from +
+						 " has: nothing shows they are from the same scenario");
+		}
 		std::vector<std::pair<std::string, std::string>> lines;
 		if (jsonl) {
 			auto j = read_jsonl(part);
@@ -947,6 +1167,12 @@ int merge_main(const std::string& out, const std::vector<std::string>& parts)
 		expect = n + 1;
 		text += v.second;
 	}
+	if (meta) {
+		meta->shard_k = meta->shard_n = 1; // the whole sweep: its command with --resume fills any gap
+		write_atomically(meta_path(out), meta_text(*meta));
+	} else if (!jsonl && file_exists(meta_path(out))) {
+		unlink(meta_path(out).c_str()); // not about this file any more
+	}
 	write_atomically(out, text);
 	std::cerr << "merge: " << by_id.size() << " runs from " << inputs << " file" << (inputs > 1 ? "s" : "") << " -> "
 		  << out << "\n";
@@ -983,18 +1209,56 @@ int replay_main(const std::string& csv, const std::string& id, bool all, unsigne
 		throw UsageError("replay: " + csv + " has no run '" + id + "'" +
 				 (t.rows.empty() ? "" : " (it has " + t.rows.front()[0] + " .. " + t.rows.back()[0] + ")"));
 	}
+	// A row may only say which scenario, which --set values and which seed: the command is made
+	// from those, and a replay column that says anything else (an output path, another option) is
+	// refused rather than run, since a CSV is easy to edit and to pass around.
+	const auto meta = read_meta(csv, "replay");
 	std::vector<Task> tasks;
+	std::set<std::string> files;
 	for (const auto* r : rows) {
+		const std::string& id = (*r)[0];
 		std::vector<std::string> words;
 		try {
 			words = shell_split((*r)[t.col_replay]);
 		} catch (const OverrideError& e) {
-			throw UsageError("replay: " + (*r)[0] + ": " + e.what());
+			throw UsageError("replay: " + id + ": " + e.what());
 		}
 		if (words.size() < 3 || words[0] != "stopsim" || words[1] != "run")
-			throw UsageError("replay: " + (*r)[0] + ": the replay column is not a 'stopsim run' command");
-		tasks.push_back(Task{(*r)[0], std::vector<std::string>(words.begin() + 1, words.end())});
+			throw UsageError("replay: " + id + ": the replay column is not a 'stopsim run' command");
+		const std::string file = words[2];
+		if (file.empty() || file[0] == '-')
+			throw UsageError("replay: " + id + ": the replay column names no scenario FILE ('" + file + "')");
+		if (meta && file != meta->scenario)
+			throw UsageError("replay: " + id + ": the replay column names '" + file + "', but the sweep ran '" +
+					 meta->scenario + "' (" + meta_path(csv) + ")");
+		const std::string& seed_text = (*r)[t.col_seed];
+		if (seed_text.empty() || seed_text.size() > 19 || !std::all_of(seed_text.begin(), seed_text.end(), ::isdigit))
+			throw UsageError("replay: " + id + ": the seed column holds '" + seed_text + "', not a whole number");
+		const uint64_t seed = std::stoull(seed_text);
+		std::vector<Override> sets;
+		for (size_t i = 0; i < t.params.size(); i++) {
+			const std::string& path = t.params[i];
+			const bool path_ok = !path.empty() && (std::isalpha(static_cast<unsigned char>(path[0])) || path[0] == '_') &&
+					     path.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]") ==
+						     std::string::npos;
+			if (!path_ok)
+				throw UsageError("replay: " + csv + ": column '" + path + "' is not a scenario path");
+			sets.push_back(Override{path, (*r)[1 + i]});
+		}
+		const std::string expect = replay_command(file, sets, seed);
+		if ((*r)[t.col_replay] != expect)
+			throw UsageError("replay: " + id + ": the replay column is not the command the row's values give (" +
+					 expect + "): the file was edited. Replay runs only a row's scenario, --set values and seed; "
+					 "nothing else (no output path or other option) is taken from a row");
+		files.insert(file);
+		tasks.push_back(Task{id, run_args(file, sets, seed)});
 	}
+	if (meta)
+		for (const auto& file : files)
+			if (file_exists(file) && sha256_hex(read_text(file)) != meta->scenario_sha)
+				std::cerr << "replay: note: " << file << " has changed since the sweep (sha256 "
+					  << short_sha(meta->scenario_sha) << "... then, " << short_sha(sha256_hex(read_text(file)))
+					  << "... now): its runs may differ\n";
 	// Always a fresh process image: a replay proves what the row's command does on its own.
 	WorkerPool pool(all ? (jobs ? jobs : default_jobs()) : 1, timeout_s, true);
 	uint64_t same = 0, differ = 0;

@@ -4,7 +4,12 @@
 the same rows whatever --jobs or --shard, resume after a kill -9 with no row lost or doubled, a
 crashing and a hanging run recorded as error / timeout, replay identity (checked here with hashlib
 and the JSON Lines reports, not only by stopsim itself), usage errors, the plot, and explore finding
-the bug-3 window of scenarios/arm64/late-irq-window.yaml to the cycle."""
+the bug-3 window of scenarios/arm64/late-irq-window.yaml to the cycle.
+
+Nothing here depends on how fast the host is: the sweep is killed at a point the hang hook makes
+certain (its one worker held), waits are for conditions (with a generous cap that only a broken
+build reaches), and after the kill only what is guaranteed is checked: every process of the sweep
+ends (parent-death signals), and the next --resume leaves no temporary folder behind."""
 import csv
 import hashlib
 import io
@@ -167,36 +172,46 @@ def test_replay(tmp, rows):
     check("replay of an unknown id: exit 2", p.returncode == 2 and "no run 'r999999'" in p.stderr, p.stderr)
 
 
+def wait_for(cond, cap_s=180):
+    """Waits until cond() holds. The cap is only there so that a broken build ends the test: nothing
+    asserts how long it took."""
+    deadline = time.monotonic() + cap_s
+    while not cond() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return cond()
+
+
 def test_resume(tmp, sc):
-    args = [*SETS, "--seeds", "1..16", "--jobs", "2"]
-    p = sh("sweep", sc, *args, "--out", tmp / "ref.csv", "--jsonl", tmp / "ref.jsonl", "-q", cwd=tmp)
+    args = [*SETS, "--seeds", "1..16"]
+    p = sh("sweep", sc, *args, "--jobs", "2", "--out", tmp / "ref.csv", "--jsonl", tmp / "ref.jsonl", "-q", cwd=tmp)
     check("reference sweep of 160 runs: exit 0", p.returncode == 0, p.stderr)
     out, jl = tmp / "k.csv", tmp / "k.jsonl"
     work = tmp / "tmpdir"
     work.mkdir()
-    proc = subprocess.Popen([EXE, "sweep", str(sc), *args, "--out", str(out), "--jsonl", str(jl), "-q"], cwd=tmp,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, TMPDIR=str(work)))
-    deadline = time.monotonic() + 60
-    while data_lines(out) < 30 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.01)
+    # Run 30 hangs and holds the one worker: runs 0..29, and only those, are done when the sweep
+    # is killed, whatever the machine's speed.
+    marker = str(out)
+    proc = subprocess.Popen([EXE, "sweep", str(sc), *args, "--jobs", "1", "--out", str(out), "--jsonl", str(jl), "-q"],
+                            cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ, TMPDIR=str(work), STOPSIM_TEST_HANG_AT="r000030"))
+    wait_for(lambda: data_lines(out) >= 30 or proc.poll() is not None)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     before = data_lines(out)
-    check("the sweep was killed mid-way", 0 < before < 160, before)
-    # Workers notice their parent's death and clean up; give them time on a loaded machine.
-    settle = time.monotonic() + 20
-    while (orphans(str(tmp)) or list(work.iterdir())) and time.monotonic() < settle:
-        time.sleep(0.05)
-    check("no worker outlives a killed sweep", not orphans(str(tmp)), orphans(str(tmp)))
-    check("a killed sweep leaves no temporary files", not list(work.iterdir()), list(work.iterdir()))
+    check("the sweep was killed mid-way, with runs 0..29 done", before == 30, before)
+    # The launcher and the workers get parent-death signals: they end, however long that takes here.
+    check("no worker outlives a killed sweep", wait_for(lambda: not orphans(marker)), orphans(marker))
+    args += ["--jobs", "2"]
     with open(out, "a") as f:  # as if killed in the middle of a write
         f.write("r000150,1400,pm")
     with open(jl, "a") as f:
         f.write('{"run_id":"r0001')
     p = sh("sweep", sc, *args, "--out", out, "--jsonl", jl, cwd=tmp)
     check("without --resume an existing file is refused", p.returncode == 2 and "--resume" in p.stderr, p.stderr)
-    p = sh("sweep", sc, *args, "--out", out, "--jsonl", jl, "--resume", cwd=tmp)
+    p = sh("sweep", sc, *args, "--out", out, "--jsonl", jl, "--resume", cwd=tmp, env={"TMPDIR": str(work)})
     check("--resume: exit 0", p.returncode == 0, p.stderr)
+    # Whether the killed sweep's launcher removed its folder or the resume found it dead and did.
+    check("after --resume no temporary folder is left", not list(work.iterdir()), list(work.iterdir()))
     check("--resume says it dropped the torn line and skipped the finished runs",
           "torn" in p.stderr and f"{before} already done" in p.stderr, p.stderr)
     ids = [r["run_id"] for r in rows_of(out)]
@@ -212,10 +227,10 @@ def test_resume(tmp, sc):
 def test_failures(tmp, sc):
     out = tmp / "c.csv"
     env = {"STOPSIM_TEST_CRASH_AT": "r000003", "STOPSIM_TEST_HANG_AT": "r000005"}
-    t0 = time.monotonic()
+    # The limit must be far above what one of these ~15 ms runs takes on a loaded machine, or a run
+    # that is merely slow would become a timeout row too.
     p = sh("sweep", sc, "--set", "kernel.timeouts.stop_us=100:800:100", "--out", out, "--jsonl", tmp / "c.jsonl",
-           "--timeout-s", "2", env=env, cwd=tmp)
-    took = time.monotonic() - t0
+           "--timeout-s", "20", env=env, cwd=tmp)
     rows = {r["run_id"]: r for r in rows_of(out)}
     check("a crash and a hang do not stop the sweep: every row there, exit 1", p.returncode == 1 and len(rows) == 8,
           (p.returncode, len(rows), p.stderr))
@@ -223,11 +238,13 @@ def test_failures(tmp, sc):
     check("the crashing run is recorded as error with its stderr tail",
           c.get("outcome") == "error" and c.get("exit") == "SIGABRT" and "aborting run r000003" in c.get("error", ""), c)
     h = rows.get("r000005", {})
-    check("the hanging run is recorded as timeout", h.get("outcome") == "timeout" and "host-time limit of 2 s" in
+    check("the hanging run is recorded as timeout", h.get("outcome") == "timeout" and "host-time limit of 20 s" in
           h.get("error", ""), h)
     check("the others are fine", all(r["outcome"] == "all_stopped" for i, r in rows.items() if i not in ("r000003", "r000005")))
-    check("the hang cost about the limit, not more", took < 20, took)
     check("error/timeout runs are reported as they happen", "r000003 error" in p.stderr and "r000005 timeout" in p.stderr, p.stderr)
+    p = sh("sweep", sc, "--set", "kernel.timeouts.stop_us=100:800:100", "--out", out, "--resume", cwd=tmp)
+    check("--resume keeps crash and timeout rows: they are results, not host trouble",
+          p.returncode == 1 and "0 to run" in p.stderr, p.stderr)
     recs = [json.loads(l) for l in (tmp / "c.jsonl").read_text().splitlines()]
     check("JSONL records the error with a null report", any(r["run_id"] == "r000003" and r["report"] is None and
                                                             r["outcome"] == "error" for r in recs))
