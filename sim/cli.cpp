@@ -9,6 +9,7 @@
 #include "sim/report.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sweep.hpp"
+#include "srcmode/source.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -103,7 +104,8 @@ int cmd_run(int argc, char** argv)
 		("seed", po::value<uint64_t>(), "seed for every random choice (default: the scenario's)")
 		("json", po::value<std::string>(), "write the JSON report to this file ('-' for stdout)")
 		("trace", po::value<std::string>(), "write a Perfetto/Chrome trace-event JSON file")
-		("quiet,q", "print nothing; the exit code and --json carry the result");
+		("quiet,q", "print nothing; the exit code and --json carry the result")
+		("kernel-source", po::value<std::string>(), "DIR: run the stop code compiled from the Linux tree at DIR (source mode)");
 	// clang-format on
 	po::positional_options_description pos;
 	pos.add("file", 1);
@@ -120,6 +122,8 @@ int cmd_run(int argc, char** argv)
 	if (!vm.count("file"))
 		throw UsageError("run: missing scenario FILE");
 	const std::string file = vm["file"].as<std::string>();
+	if (vm.count("kernel-source"))
+		set_kernel_source_override(fs::absolute(vm["kernel-source"].as<std::string>()).lexically_normal().string());
 	Scenario sc;
 	std::vector<Override> overrides;
 	if (vm.count("set")) {
@@ -238,11 +242,17 @@ int cmd_list(int argc, char** argv)
 {
 	po::options_description opts("stopsim list [options]");
 	opts.add_options()("help,h", "this help")("dir", po::value<std::string>()->default_value(STOPSIM_SCENARIO_DIR),
-						  "scenario library folder");
+						  "scenario library folder")(
+		"kernel-source", po::value<std::string>(), "DIR: show what source mode would compile from the tree at DIR")(
+		"arch", po::value<std::string>()->default_value("arm64"), "with --kernel-source: the architecture");
 	po::positional_options_description pos;
 	auto vm = parse(argc, argv, opts, pos);
 	if (vm.count("help")) {
 		std::cout << opts << "\nLists the kernel variants this build simulates and the scenarios in the library.\n";
+		return kExitOk;
+	}
+	if (vm.count("kernel-source")) {
+		std::cout << srcmode::describe_tree(vm["arch"].as<std::string>(), vm["kernel-source"].as<std::string>(), "");
 		return kExitOk;
 	}
 	std::cout << "variants:\n";

@@ -6,6 +6,7 @@
 #include "sim/expect.hpp"
 #include "sim/platform.hpp"
 #include "sim/shim_common.hpp"
+#include "srcmode/source.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -290,9 +291,17 @@ RunResult run_scenario(const Scenario& sc, uint64_t seed, const RunOptions& opts
 	s_sim = new Sim(sc, seed, kernel_config(sc));
 	Sim& sim = *s_sim;
 	sim.collect_trace = opts.collect_trace;
-	sim.variant = kl::make_variant(sc.variant);
-	STOPSIM_ASSERT(sim.variant != nullptr, "validated variant not found");
 	RunResult& r = sim.res;
+	if (!sc.kernel_source.empty()) {
+		srcmode::SourceInfo si;
+		sim.variant = srcmode::make_source_variant(sc.arch, sc.kernel_source, sc.kernel_manifest, sim.kcfg, &si);
+		r.kernel_source = si.tree;
+		r.kernel_version = si.version;
+		r.kernel_code_hash = si.code_hash;
+	} else {
+		sim.variant = kl::make_variant(sc.variant);
+	}
+	STOPSIM_ASSERT(sim.variant != nullptr, "validated variant not found");
 	r.scenario = sc.name;
 	r.file = sc.file;
 	r.seed = seed;

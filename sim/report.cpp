@@ -57,6 +57,9 @@ void write_console(std::ostream& os, const RunResult& r)
 {
 	os << "stopsim: " << r.scenario << " (" << r.variant << ", " << r.cpus << " CPUs @ " << r.clock_hz / 1000000
 	   << " MHz, seed " << r.seed << ")\n";
+	if (!r.kernel_source.empty())
+		os << "kernel source: " << r.kernel_source << " (Linux " << r.kernel_version << ", code "
+		   << r.kernel_code_hash.substr(0, 16) << ")\n";
 	for (const LogLine& l : r.log)
 		os << "[" << kernel_timestamp(l.t) << "]" << caller(l.cpu) << " " << l.text << "\n";
 	os << "\n";
@@ -141,6 +144,8 @@ nlohmann::json report_json(const RunResult& r)
 	j["seed"] = r.seed;
 	j["arch"] = r.arch;
 	j["variant"] = r.variant;
+	if (!r.kernel_source.empty())
+		j["kernel_source"] = {{"tree", r.kernel_source}, {"version", r.kernel_version}, {"code_sha256", r.kernel_code_hash}};
 	j["cpus"] = r.cpus;
 	j["clock_hz"] = r.clock_hz;
 	j["outcome"] = r.outcome;

@@ -86,6 +86,8 @@ struct RunResult {
 	std::string file;
 	uint64_t seed = 0;
 	std::string arch, variant;
+	/// Source mode: the tree, its kernel version and the hash of the code compiled from it.
+	std::string kernel_source, kernel_version, kernel_code_hash;
 	unsigned cpus = 0;
 	uint64_t clock_hz = 0;
 	std::string outcome;

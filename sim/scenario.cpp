@@ -4,6 +4,7 @@
 #include "sim/scenario.hpp"
 #include "sim/units.hpp"
 #include "kl/variant.hpp"
+#include "srcmode/source.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -274,6 +275,8 @@ MaskKind mask_of(const std::string& s)
 	return MaskKind::none;
 }
 
+std::string g_kernel_source_override;
+
 class Loader {
 public:
 	Loader(const std::string& file, std::vector<ScenarioError>& errs) : r(file, errs) { sc.file = file; }
@@ -540,8 +543,9 @@ private:
 	{
 		if (!r.map(n, "kernel",
 			   {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs", "sdei_stop_epilogue",
-			    "nonmi_ipi", "reboot_force", "sme"}))
+			    "nonmi_ipi", "reboot_force", "sme", "source", "manifest"}))
 			return;
+		source_mode(n);
 		if (n["variant"]) {
 			if (auto s = r.str(n["variant"], "kernel.variant")) {
 				m_variant = kl::make_variant(*s);
@@ -806,14 +810,14 @@ private:
 			if (f["ipi"]) {
 				if (auto s = r.str(f["ipi"], w + ".ipi")) {
 					fs.ipi = *s;
-					if (m_variant) {
-						auto ipis = m_variant->ipi_names();
+					if (m_variant || !m_source_ipis.empty()) {
+						auto ipis = m_source_ipis.empty() ? m_variant->ipi_names() : m_source_ipis;
 						auto it = std::find(ipis.begin(), ipis.end(), *s);
 						if (it == ipis.end()) {
 							std::string list;
 							for (const auto& x : ipis)
 								list += (list.empty() ? "" : ", ") + x;
-							r.err(f["ipi"], w + ".ipi: " + m_variant->name() + " has no IPI '" + *s +
+							r.err(f["ipi"], w + ".ipi: " + (m_source_ipis.empty() ? std::string(m_variant->name()) : sc.kernel_source) + " has no IPI '" + *s +
 										"' (it has: " + list + ")");
 						} else {
 							fs.sgi = unsigned(it - ipis.begin());
@@ -1121,6 +1125,30 @@ private:
 	bool m_cpus_known = false;
 	uint64_t m_take = 0;
 	std::unique_ptr<kl::StopVariant> m_variant;
+	std::vector<std::string> m_source_ipis; ///< source mode: the tree's IPI names
+
+	/// kernel.source / kernel.manifest (or --kernel-source): the tree, and its IPI names for faults.
+	void source_mode(const YAML::Node& n)
+	{
+		namespace fs = std::filesystem;
+		const fs::path base = fs::path(sc.file).parent_path();
+		auto resolve = [&](const std::string& p) { return fs::path(p).is_absolute() || base.empty() ? p : (base / p).string(); };
+		if (n["manifest"])
+			if (auto s = r.str(n["manifest"], "kernel.manifest"))
+				sc.kernel_manifest = resolve(*s);
+		if (n["source"])
+			if (auto s = r.str(n["source"], "kernel.source"))
+				sc.kernel_source = resolve(*s);
+		if (!g_kernel_source_override.empty())
+			sc.kernel_source = g_kernel_source_override;
+		if (sc.kernel_source.empty())
+			return;
+		try {
+			m_source_ipis = srcmode::tree_ipi_names(sc.arch, sc.kernel_source, sc.kernel_manifest);
+		} catch (const srcmode::SourceError& e) {
+			r.err(n["source"] ? n["source"] : n, std::string("kernel.source: ") + e.what());
+		}
+	}
 };
 
 } // namespace
@@ -1156,6 +1184,11 @@ std::optional<Scenario> load_scenario_node(const YAML::Node& root, const std::st
 		errors.push_back({file, mark_loc(ex.mark), printable(ex.msg)});
 		return std::nullopt;
 	}
+}
+
+void set_kernel_source_override(const std::string& dir)
+{
+	g_kernel_source_override = dir;
 }
 
 std::optional<Scenario> load_scenario(const std::string& path, std::vector<ScenarioError>& errors)

@@ -207,6 +207,8 @@ struct Scenario {
 	uint64_t store_visibility_cycles = 0; ///< a plain store reaches other CPUs this late
 	// kernel
 	std::string variant;
+	std::string kernel_source;   ///< source mode: the Linux tree the stop code is compiled from
+	std::string kernel_manifest; ///< source mode: a manifest other than the architecture's shipped one
 	bool pseudo_nmi = false;
 	bool kexec_core = true;
 	bool hotplug_cpu = true;
@@ -225,6 +227,10 @@ struct Scenario {
 	Ps max_sim = 20 * kPsPerS;
 	Ps settle = 100 * kPsPerUs;
 };
+
+/// `--kernel-source DIR`: every scenario loaded from now on runs in source mode from DIR, as if
+/// its file said `kernel: {source: DIR}`.
+void set_kernel_source_override(const std::string& dir);
 
 /// Load and validate. On failure, `errors` holds every problem found (file:line:col).
 std::optional<Scenario> load_scenario(const std::string& path, std::vector<ScenarioError>& errors);

@@ -4,6 +4,7 @@
 #pragma once
 #include "sim/sim_state.hpp"
 
+#include "kl/native_time.hpp"
 #include "models/common/error.hpp"
 
 #include <tlm>
@@ -32,7 +33,7 @@ protected:
 };
 
 /// The generic Shim methods for an architecture interface `Iface` (kl::arm64::Arm64Shim, ...).
-template <class Iface> class ShimBase : public Iface, public ShimCommon {
+template <class Iface> class ShimBase : public Iface, public ShimCommon, public kl::NativeTime {
 public:
 	ShimBase(Sim& sim, CpuRt& cpu) : m_sim(sim), m_cpu(cpu), m_pe(*cpu.pe) {}
 
@@ -104,6 +105,68 @@ public:
 				sc_core::wait(ps_time(at - t));
 			remaining -= j;
 		}
+	}
+
+	/*
+	 * Temporal decoupling for compiled kernel code (source mode). A native loop such as
+	 * `while (cond() && timeout--) udelay(1);` spends its cycles in a local offset ahead of
+	 * SystemC time. Nothing else in the simulation acts before the next pending activity (every
+	 * model event, fault and CPU wake-up is a SystemC notification), so until local time reaches
+	 * it every read the loop makes sees what it would see in lock-step. At that point, or before
+	 * any call with side effects (native_sync), the CPU waits out its offset in one wait().
+	 */
+	void native_spend(uint64_t cycles, bool boundary) override
+	{
+		if (m_untimed)
+			return;
+		m_ahead += m_pe.clock().cycles(cycles);
+		native_horizon();
+		/* SystemC time stands still while this CPU runs ahead: no clock read per call */
+		if (m_decoupled_at + m_ahead < m_horizon)
+			return;
+		native_sync();
+		if (boundary)
+			m_pe.boundary();
+	}
+	uint64_t native_slack_cycles() override
+	{
+		if (m_untimed)
+			return UINT64_MAX;
+		native_horizon();
+		const Ps at = m_decoupled_at + m_ahead;
+		if (at >= m_horizon)
+			return 0;
+		return (m_horizon - at - 1) / m_pe.clock().cycles(1);
+	}
+	/// The next pending activity anywhere (or the end of the run), computed once per decoupled stretch.
+	void native_horizon()
+	{
+		if (m_horizon_valid)
+			return;
+		const Ps now = now_ps();
+		m_decoupled_at = now;
+		const sc_core::sc_time gap = sc_core::sc_time_to_pending_activity();
+		const Ps end = m_sim.sc.max_sim;
+		Ps until = now;
+		if (gap != sc_core::SC_ZERO_TIME && now < end)
+			until = gap.value() >= end - now ? end : now + gap.value();
+		m_horizon = std::max<Ps>(until, now);
+		m_horizon_valid = true;
+	}
+	uint64_t native_cycles_for_us(uint64_t us) const override { return m_pe.clock().cycles_for(us * kPsPerUs); }
+	uint64_t native_check_cycles() const override { return m_sim.sc.costs.check_cycles; }
+	void native_sync() override
+	{
+		m_horizon_valid = false;
+		if (m_ahead == 0)
+			return;
+		const Ps at = now_ps() + m_ahead;
+		const bool at_activity = at == m_horizon;
+		m_ahead = 0;
+		sc_core::wait(ps_time(at - now_ps()));
+		/* Activity due at this very time runs first (as a store wakes a lock-step poller). */
+		if (at_activity)
+			sc_core::wait(sc_core::SC_ZERO_TIME);
 	}
 
 	void cost(const char* what) override
@@ -388,6 +451,10 @@ protected:
 	CpuRt& m_cpu;
 	cpu::PeBase& m_pe;
 	size_t m_open_rung = SIZE_MAX;
+	Ps m_ahead = 0;          ///< source mode: local time ahead of SystemC time
+	Ps m_horizon = 0;        ///< the next pending activity (valid while m_horizon_valid)
+	bool m_horizon_valid = false;
+	Ps m_decoupled_at = 0;   ///< SystemC time when m_horizon was computed
 };
 
 } // namespace stopsim

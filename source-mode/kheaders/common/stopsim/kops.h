@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * stopsim source mode: the table of kernel services the compiled stop code reaches. The
+ * kernel-named inline functions of the headers beside this one call through it; the stopsim
+ * runtime fills it in (source-mode/src/runtime.cpp) and every entry runs on the calling CPU's
+ * shim. Written for stopsim; no kernel text.
+ */
+#ifndef STOPSIM_KOPS_H
+#define STOPSIM_KOPS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cpumask;
+struct pt_regs;
+
+#define STOPSIM_NR_CPUS 4096
+#define STOPSIM_MASK_LONGS (STOPSIM_NR_CPUS / (8 * sizeof(unsigned long)))
+
+struct stopsim_kops {
+	/* identity */
+	unsigned int (*smp_processor_id)(void);
+	unsigned int (*nr_cpu_ids)(void);
+	int (*system_state)(void);
+	/* console: level 0..7, text without the level prefix or the trailing newline */
+	void (*printk)(int level, const char *text);
+	/* time */
+	void (*udelay)(unsigned long us);
+	void (*mdelay)(unsigned long ms);
+	/* the online mask and its counter */
+	int (*cpu_online)(unsigned int cpu);
+	unsigned int (*num_online_cpus)(void);
+	const struct cpumask *(*cpu_online_mask)(void);
+	void (*set_cpu_online)(unsigned int cpu, int online);
+	/* atomics and bit operations on kernel memory (each an atomic store the others see) */
+	int (*atomic_read)(const int *v);
+	void (*atomic_set)(int *v, int i);
+	void (*atomic_add)(int *v, int i);
+	int (*atomic_add_return)(int *v, int i);
+	int (*atomic_cmpxchg)(int *v, int old, int neu);
+	int (*test_and_set_bit)(unsigned long nr, volatile unsigned long *addr);
+	int (*test_and_clear_bit)(unsigned long nr, volatile unsigned long *addr);
+	void (*set_bit)(unsigned long nr, volatile unsigned long *addr);
+	void (*clear_bit)(unsigned long nr, volatile unsigned long *addr);
+	/* barriers */
+	void (*smp_mb)(void);
+	void (*smp_rmb)(void);
+	void (*smp_wmb)(void);
+	/* interrupts */
+	void (*local_irq_disable)(void);
+	void (*local_irq_enable)(void);
+	struct pt_regs *(*get_irq_regs)(void);
+	int (*request_percpu_irq)(unsigned int irq, int (*handler)(int, void *), int nmi);
+	int (*enable_percpu)(unsigned int irq, int nmi);
+	void (*ipi_send_mask)(unsigned int irq, const struct cpumask *mask);
+	int (*nmi_cpu_backtrace)(struct pt_regs *regs);
+	void (*nmi_trigger_cpumask_backtrace)(const struct cpumask *mask, int exclude_cpu,
+					      void (*raise)(struct cpumask *mask));
+	/* crash dump, WARN/BUG */
+	void (*crash_save_cpu)(struct pt_regs *regs, int cpu);
+	void (*warn)(const char *file, int line);
+	void (*bug)(const char *file, int line) __attribute__((noreturn));
+	/* a kernel service the stop code does not use in any modelled scenario was called */
+	void (*unmodelled)(const char *what);
+	/* arm64 */
+	void (*local_daif_mask)(void);
+	void (*cpu_park_loop)(void) __attribute__((noreturn));
+	int (*system_uses_irq_prio_masking)(void);
+	int (*sdei_mask_local_cpu)(void);
+	int (*sdei_unmask_local_cpu)(void);
+	void (*sdei_handler_abort)(void);
+	int (*cpu_die_present)(unsigned int cpu);
+	void (*cpu_die)(unsigned int cpu);
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// The run-time side of source mode: the loaded object, the "current CPU" the compiled code runs
+// on, and the architecture-independent kernel services of the ops table (runtime.cpp).
+#pragma once
+#include "kl/native_time.hpp"
+#include "kl/shim.hpp"
+#include "srcmode/source.hpp"
+#include "source-mode/kheaders/common/stopsim/kops.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+/// The registers of an interrupted context, as the compiled code holds them (opaque to C).
+struct pt_regs {
+	kl::Regs r;
+};
+/// struct cpumask, laid out as our <linux/cpumask.h> declares it.
+struct cpumask {
+	unsigned long bits[STOPSIM_MASK_LONGS];
+};
+
+namespace srcmode {
+
+/// One simulated CPU as the compiled code sees it.
+struct CpuCtx {
+	kl::Shim* k = nullptr;
+	kl::NativeTime* t = nullptr;
+	std::vector<pt_regs> regs;  ///< get_irq_regs(): innermost interrupt frame last
+	pt_regs no_regs;
+	cpumask online_snapshot{};
+	uint64_t check_cycles = 0;          ///< costs.check_cycles (constant for a run)
+	unsigned cpu = 0;                   ///< smp_processor_id()
+	kl::KernelState* ks = nullptr;      ///< the kernel globals the poll reads
+	// Cycles spent locally, short of the shim's slack: one shim call per decoupled stretch.
+	uint64_t local = 0, slack = 0;
+	bool slack_valid = false;
+	uint64_t delay_us = 0, delay_cycles = 0; ///< the last udelay() length and its cycles
+	// The poll-loop cost rule (docs/source-mode.md, "Timing"): a read of what a loop condition
+	// tests costs check_cycles when a udelay()/mdelay() comes right before or right after it.
+	bool last_was_delay = false;
+	bool check_owed = false;
+	bool last_pending = false;
+	// The stop rung this CPU opened by sending a stop IPI, closed when the loop after it ends.
+	bool rung_open = false;
+	unsigned rung_checks = 0;
+};
+
+/// The loaded object and what it registered.
+struct Loaded {
+	void* handle = nullptr;
+	std::map<std::string, void*> roles;
+	std::vector<std::string> ipi_names; ///< by value
+	std::vector<bool> stop_ipi;         ///< by value: sending it starts a rung
+	unsigned ipi_base = 1;              ///< the Linux IRQ number of SGI 0 (gic_smp_init's base_sgi)
+	unsigned ipi_count = 8;             ///< the SGIs the irqchip hands over (set_smp_ipi_range's n)
+	// request_percpu_{irq,nmi}(): by SGI
+	std::vector<int> requested;         ///< 0 none, 1 irq, 2 nmi
+	bool ranged = false;
+	bool crash_in_progress = false;
+	template <class F> F role(const char* name) const
+	{
+		auto it = roles.find(name);
+		return it == roles.end() ? nullptr : reinterpret_cast<F>(it->second);
+	}
+};
+
+extern Loaded g_obj;
+/// The CPU the compiled code runs on now. Set by every entry, restored after every call that can
+/// switch to another CPU's thread.
+CpuCtx& cur();
+CpuCtx& ctx_of(kl::Shim& k);
+
+/// Puts `c` back as the current CPU when a shim call that may switch threads returns.
+struct Keep {
+	CpuCtx* c;
+	explicit Keep(CpuCtx& x) : c(&x) {}
+	~Keep();
+	Keep(const Keep&) = delete;
+	Keep& operator=(const Keep&) = delete;
+};
+
+/// Enter the compiled code on `k`'s CPU; leaves the previous current CPU on exit.
+class Enter {
+public:
+	explicit Enter(kl::Shim& k);
+	~Enter();
+	Enter(const Enter&) = delete;
+	Enter& operator=(const Enter&) = delete;
+
+private:
+	CpuCtx* m_prev;
+};
+
+/// Spend cycles in this CPU's local time (reaching the slack goes through the shim).
+void spend_local(CpuCtx& c, uint64_t cycles, bool boundary);
+/// Before any call with side effects: local time level, the poll rule reset, a finished rung closed.
+void side_effect(CpuCtx& c);
+/// A read that a poll loop's condition makes; `pending` is what the loop would conclude.
+void poll_read(CpuCtx& c, bool pending);
+/// Close this CPU's open rung (the loop after the stop IPI is over).
+void close_rung(CpuCtx& c);
+kl::CpuMask to_kl(const struct cpumask* m);
+struct cpumask to_c(const kl::CpuMask& m);
+
+/// Fill the architecture-independent entries of `ops`.
+void fill_common_ops(stopsim_kops& ops);
+/// dlopen `so`, hand it `ops`, and find the roles and the IPI enum. Throws SourceError.
+void load_object(const std::string& so, const Extract& x, const Manifest& m, const stopsim_kops* ops);
+
+} // namespace srcmode
