@@ -7,6 +7,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="${STOPSIM_TREES_DIR:-/var/cache/stopsim/trees}"
+# Not root and no say: a per-user cache instead.
+if [ -z "${STOPSIM_TREES_DIR:-}" ] && ! { mkdir -p "$dest" 2>/dev/null && [ -w "$dest" ]; }; then
+  dest="${XDG_CACHE_HOME:-$HOME/.cache}/stopsim/trees"
+fi
 series=(6.1 6.12)
 
 # The files to unpack: every `file PATH` named by a shipped manifest, plus Makefile.

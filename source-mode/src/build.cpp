@@ -99,6 +99,8 @@ int run(const std::vector<std::string>& argv, const std::string& log)
 			::dup2(fd, 2);
 			::close(fd);
 		}
+		/* plain ASCII diagnostics in a known language, whatever the user's locale */
+		::setenv("LC_ALL", "C", 1);
 		std::vector<char*> a;
 		for (const auto& s : argv)
 			a.push_back(const_cast<char*>(s.c_str()));
@@ -192,11 +194,11 @@ long version_code(const std::string& v)
 std::string map_diagnostics(const Extract& x, const std::string& out)
 {
 	static const std::regex loc(R"(^([^:\s][^:]*):(\d+):(?:\d+:)? (fatal error|error): (.*)$)");
-	static const std::regex implicit(R"(implicit declaration of function ['‘]([A-Za-z_0-9]+)['’])");
-	static const std::regex undeclared(R"(['‘]([A-Za-z_0-9]+)['’] undeclared)");
-	static const std::regex unknown_type(R"(unknown type name ['‘]([A-Za-z_0-9]+)['’])");
-	static const std::regex undef_ref(R"(undefined reference to [`'‘]([A-Za-z_0-9]+)['’])");
-	static const std::regex in_function(R"(in function [`'‘]([A-Za-z_0-9]+)['’])");
+	static const std::regex implicit(R"(implicit declaration of function (?:'|‘|`)([A-Za-z_0-9]+)(?:'|’))");
+	static const std::regex undeclared(R"((?:'|‘|`)([A-Za-z_0-9]+)(?:'|’) undeclared)");
+	static const std::regex unknown_type(R"(unknown type name (?:'|‘|`)([A-Za-z_0-9]+)(?:'|’))");
+	static const std::regex undef_ref(R"(undefined reference to (?:'|‘|`)([A-Za-z_0-9]+)(?:'|’))");
+	static const std::regex in_function(R"(in function (?:'|‘|`)([A-Za-z_0-9]+)(?:'|’))");
 	std::vector<std::string> msgs;
 	std::set<std::string> seen;
 	auto add = [&](const std::string& m) {

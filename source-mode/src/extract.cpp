@@ -226,9 +226,16 @@ void analyse_decl(Chunk& ch, const std::vector<Tok>& t, size_t a, size_t b)
 				   ((k.text == "=" || k.text == "," || k.text == ";") && paren == 0 && bracket == 0));
 		if (ends && !prev_ident.empty()) {
 			if (k.text == "(" && all_upper(prev_ident)) {
-				/* DEFINE_SOMETHING(name, ...): the first argument is what it defines */
-				if (i + 1 < b && t[i + 1].kind == Tok::ident)
-					ch.defines.insert(t[i + 1].text);
+				/* DEFINE_SOMETHING(type, name): the names among its arguments are what it defines */
+				int p = 0;
+				for (size_t q = i; q < b; q++) {
+					if (t[q].text == "(")
+						p++;
+					else if (t[q].text == ")" && --p == 0)
+						break;
+					else if (p == 1 && t[q].kind == Tok::ident && !c_keywords().count(t[q].text))
+						ch.defines.insert(t[q].text);
+				}
 				ch.defines.insert(prev_ident);
 			} else {
 				ch.defines.insert(prev_ident);

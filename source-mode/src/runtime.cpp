@@ -126,7 +126,8 @@ void side_effect(CpuCtx& c)
 
 void poll_read(CpuCtx& c, bool pending)
 {
-	if (c.last_was_delay && c.t) {
+	if ((c.last_was_delay || c.first_check_due) && c.t) {
+		c.first_check_due = false;
 		spend_local(c, c.check_cycles, false);
 	} else {
 		c.check_owed = true;

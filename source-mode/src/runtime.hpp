@@ -41,6 +41,7 @@ struct CpuCtx {
 	bool last_was_delay = false;
 	bool check_owed = false;
 	bool last_pending = false;
+	bool first_check_due = false; ///< a stop IPI went out: the next read is the wait loop's first check
 	// The stop rung this CPU opened by sending a stop IPI, closed when the loop after it ends.
 	bool rung_open = false;
 	unsigned rung_checks = 0;

@@ -86,6 +86,7 @@ void op_ipi_send_mask(unsigned irq, const struct cpumask* mask)
 		c.k->trace_rung_begin(nmi ? "pseudo_nmi" : "irq", targets);
 		c.rung_open = true;
 		c.rung_checks = 0;
+		c.first_check_due = true;
 	}
 	kl::arm64::gic_ipi_send_mask(arm(c), targets, sgi);
 }
@@ -146,6 +147,13 @@ bool SourceArm64Variant::ipi_should_be_nmi(kl::Shim& k, unsigned ipi) const
 
 unsigned SourceArm64Variant::nr_ipi() const
 {
+	/*
+	 * Before set_smp_ipi_range() ran there is no count yet, and no CPU to run it on. The
+	 * irqchip's set-up loop re-reads this bound on every step and its first step asks
+	 * ipi_should_be_nmi(), which runs set_smp_ipi_range() on that CPU: one step is enough.
+	 */
+	if (!g_obj.ranged)
+		return 1;
 	unsigned n = 0;
 	for (size_t i = 0; i < g_obj.requested.size(); i++)
 		if (g_obj.requested[i])

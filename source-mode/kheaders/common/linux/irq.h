@@ -25,9 +25,8 @@ static inline struct irq_desc *irq_to_desc(unsigned int irq)
 }
 #define IRQ_HIDDEN (1u << 20)
 static inline void irq_set_status_flags(unsigned int irq, unsigned long set) { (void)irq; (void)set; }
-/* the per-CPU cookies the IPI code passes as dev_id */
+/* the per-CPU statistics the IPI code passes as dev_id (a cookie here) */
 static int irq_stat __attribute__((unused));
-static int cpu_number __attribute__((unused));
 static inline int request_percpu_irq(unsigned int irq, irq_handler_t h, const char *name, void *dev)
 {
 	(void)name; (void)dev;

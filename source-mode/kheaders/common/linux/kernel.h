@@ -25,6 +25,16 @@ STOPSIM_EXPORT const struct stopsim_kops *stopsim_k;
 #define min_t(t, a, b) min((t)(a), (t)(b))
 #define max_t(t, a, b) max((t)(a), (t)(b))
 
+/* Per-CPU variables: one instance (the stop code uses them only as cookies); exports: none. */
+#define DEFINE_PER_CPU(type, name) type name
+#define DEFINE_PER_CPU_READ_MOSTLY(type, name) type name
+#define DEFINE_PER_CPU_ALIGNED(type, name) type name
+#define DECLARE_PER_CPU(type, name) extern type name
+#define EXPORT_SYMBOL(sym) extern int stopsim_export_unused
+#define EXPORT_SYMBOL_GPL(sym) extern int stopsim_export_unused
+#define EXPORT_PER_CPU_SYMBOL(sym) extern int stopsim_export_unused
+#define EXPORT_PER_CPU_SYMBOL_GPL(sym) extern int stopsim_export_unused
+
 /* Services of other subsystems that a dispatch switch names but no stop path runs. */
 static inline void scheduler_ipi(void) { stopsim_k->unmodelled("scheduler_ipi"); }
 static inline void generic_smp_call_function_interrupt(void)
