@@ -1146,7 +1146,8 @@ private:
 		try {
 			m_source_ipis = srcmode::tree_ipi_names(sc.arch, sc.kernel_source, sc.kernel_manifest);
 		} catch (const srcmode::SourceError& e) {
-			r.err(n["source"] ? n["source"] : n, std::string("kernel.source: ") + e.what());
+			const bool cli = !g_kernel_source_override.empty();
+			r.err(n["source"] && !cli ? n["source"] : n, std::string(cli ? "--kernel-source: " : "kernel.source: ") + e.what());
 		}
 	}
 };
