@@ -57,8 +57,9 @@ public:
 	void emergency_restart(Shim& k) override;
 
 	/// The receiving side: an external interrupt with `vector`, and an NMI.
-	void handle_interrupt(X86Shim& k, unsigned vector, const Regs& regs);
-	void handle_nmi(X86Shim& k, const Regs& regs);
+	/// Virtual for source mode, whose variant dispatches to the compiled handlers.
+	virtual void handle_interrupt(X86Shim& k, unsigned vector, const Regs& regs);
+	virtual void handle_nmi(X86Shim& k, const Regs& regs);
 
 	bool nmi_handler_registered(const std::string& name) const;
 

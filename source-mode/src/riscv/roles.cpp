@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// RISC-V entry points: what the runtime (riscv/variant.cpp) calls each manifest role as.
+#include "source-mode/src/internal.hpp"
+
+namespace srcmode {
+
+namespace {
+const RoleSig kRiscvRoles[] = {
+	{"send_stop", "void", "void", "", "", "void"},
+	{"crash_send_stop", "void", "void", "", "", "void"},
+	{"crash_stop_failed", "int", "void", "", "0", "bool"},
+	{"ipi_range", "void", "int virq, int nr", "virq, nr", "", "void"},
+	{"set_ipi_ops", "void", "const struct riscv_ipi_ops *ops", "ops", "", "void"},
+	{"backtrace", "void", "const struct cpumask *mask, int exclude_cpu", "mask, exclude_cpu", "", "void"},
+	{"sse_init", "int", "void", "", "0", "int"},
+	{"sse_cpu_up", "int", "unsigned int cpu", "cpu", "0", "int"},
+};
+} // namespace
+
+const RoleSig* find_riscv_role(const std::string& role)
+{
+	for (const RoleSig& r : kRiscvRoles)
+		if (role == r.role)
+			return &r;
+	return nullptr;
+}
+
+} // namespace srcmode
