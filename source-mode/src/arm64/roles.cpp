@@ -14,6 +14,10 @@ const RoleSig kArm64Roles[] = {
 	{"ipi_range", "void", "int ipi_base, int n", "ipi_base, n", "", "void"},
 	{"ipi_setup", "void", "int cpu", "cpu", "", "void"},
 	{"backtrace", "void", "const struct cpumask *mask, int exclude_cpu", "mask, exclude_cpu", "", "void"},
+	/* a cpuhp "starting" callback, run on each CPU as it comes up (after the IPI set-up) */
+	{"cpu_up_hook", "void", "unsigned int cpu", "cpu", "", "void"},
+	/* an initcall, run once on the boot CPU after every CPU is up */
+	{"late_init", "void", "void", "", "", "void"},
 };
 } // namespace
 

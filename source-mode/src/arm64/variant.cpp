@@ -6,6 +6,8 @@
 
 #include "kl/arm64/arm64.hpp"
 
+#include <map>
+
 namespace srcmode {
 
 namespace {
@@ -90,6 +92,52 @@ void op_ipi_send_mask(unsigned irq, const struct cpumask* mask)
 	}
 	kl::arm64::gic_ipi_send_mask(arm(c), targets, sgi);
 }
+/* The SDEI callbacks the code registered, by event number. */
+struct SdeiReg {
+	int (*cb)(unsigned, struct pt_regs*, void*) = nullptr;
+	void* arg = nullptr;
+};
+std::map<unsigned, SdeiReg> g_sdei;
+
+long sdei_result(Arm64Shim& a, long err)
+{
+	if (!a.sdei_firmware_present())
+		return -kl::arm64::kEIO;
+	return err < 0 ? kl::arm64::sdei_to_linux_errno(err) : 0;
+}
+int op_sdei_event_register(unsigned event, int (*cb)(unsigned, struct pt_regs*, void*), void* arg)
+{
+	CpuCtx& c = cur();
+	side_effect(c);
+	Keep keep(c);
+	g_sdei[event] = SdeiReg{cb, arg};
+	return int(sdei_result(arm(c), arm(c).smc(kl::arm64::SDEI_1_0_FN_SDEI_EVENT_REGISTER, event, 0, 0)));
+}
+int op_sdei_event_enable(unsigned event)
+{
+	CpuCtx& c = cur();
+	side_effect(c);
+	Keep keep(c);
+	return int(sdei_result(arm(c), arm(c).smc(kl::arm64::SDEI_1_0_FN_SDEI_EVENT_ENABLE, event, 0, 0)));
+}
+int op_sdei_event_disable(unsigned event)
+{
+	CpuCtx& c = cur();
+	side_effect(c);
+	Keep keep(c);
+	constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_DISABLE = 0xC4000023;
+	return int(sdei_result(arm(c), arm(c).smc(SDEI_1_0_FN_SDEI_EVENT_DISABLE, event, 0, 0)));
+}
+int op_sdei_event_signal(unsigned event, unsigned long long target_pe)
+{
+	CpuCtx& c = cur();
+	side_effect(c);
+	Keep keep(c);
+	return int(sdei_result(arm(c), arm(c).smc(kl::arm64::SDEI_1_0_FN_SDEI_EVENT_SIGNAL, event, target_pe, 0)));
+}
+int op_sdei_is_present(void) { return arm(cur()).sdei_firmware_present() ? 1 : 0; }
+unsigned long long op_cpu_logical_map(unsigned cpu) { return arm(cur()).cpu_logical_map(cpu); }
+
 void op_bug(const char* file, int line)
 {
 	CpuCtx& c = cur();
@@ -118,6 +166,12 @@ SourceArm64Variant::SourceArm64Variant(const Extract& x, const Manifest& m, cons
 	m_ops.sdei_handler_abort = op_sdei_handler_abort;
 	m_ops.cpu_die_present = op_cpu_die_present;
 	m_ops.cpu_die = op_cpu_die;
+	m_ops.sdei_event_register = op_sdei_event_register;
+	m_ops.sdei_event_enable = op_sdei_event_enable;
+	m_ops.sdei_event_disable = op_sdei_event_disable;
+	m_ops.sdei_event_signal = op_sdei_event_signal;
+	m_ops.sdei_is_present = op_sdei_is_present;
+	m_ops.cpu_logical_map = op_cpu_logical_map;
 	load_object(so, x, m, &m_ops);
 	m_name = "linux-" + x.version + " (source)";
 	m_summary = "compiled from " + x.tree + " (" + x.code_hash.substr(0, 12) + ")";
@@ -174,6 +228,35 @@ void SourceArm64Variant::cpu_up(kl::Shim& k)
 		m_boot_cpu_seen = k.smp_processor_id();
 	}
 	Arm64Variant::cpu_up(k);
+	if (auto hook = g_obj.role<void (*)(unsigned)>("cpu_up_hook")) {
+		Enter e(k);
+		hook(k.smp_processor_id());
+		side_effect(ctx_of(k));
+	}
+}
+
+void SourceArm64Variant::late_init(kl::Shim& k)
+{
+	if (auto fn = g_obj.role<void (*)()>("late_init")) {
+		Enter e(k);
+		fn();
+		side_effect(ctx_of(k));
+	}
+}
+
+int SourceArm64Variant::sdei_event_handler(kl::arm64::Arm64Shim& k, const kl::Regs& regs)
+{
+	/* __sdei_handler(): event 0 (the only one the EL3 model dispatches) to the registered callback */
+	auto it = g_sdei.find(0);
+	if (it == g_sdei.end() || !it->second.cb)
+		return Arm64Variant::sdei_event_handler(k, regs);
+	Enter e(k);
+	CpuCtx& c = ctx_of(k);
+	c.regs.push_back(pt_regs{regs});
+	const int status = it->second.cb(0, &c.regs.back(), it->second.arg);
+	side_effect(c);
+	c.regs.pop_back();
+	return status;
 }
 
 void SourceArm64Variant::finish_stop(kl::Shim& k)

@@ -23,6 +23,8 @@ public:
 	[[noreturn]] void panic_smp_self_stop(kl::Shim& k) override;
 	void cpu_up(kl::Shim& k) override;
 	bool trigger_cpumask_backtrace(kl::Shim& k, const kl::CpuMask& mask) override;
+	void late_init(kl::Shim& k) override;
+	int sdei_event_handler(kl::arm64::Arm64Shim& k, const kl::Regs& regs) override;
 
 private:
 	/// set_smp_ipi_range(), once, on the first CPU that asks (the boot CPU).

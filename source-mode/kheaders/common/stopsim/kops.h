@@ -72,6 +72,13 @@ struct stopsim_kops {
 	void (*sdei_handler_abort)(void);
 	int (*cpu_die_present)(unsigned int cpu);
 	void (*cpu_die)(unsigned int cpu);
+	/* arm64 SDEI client (include/linux/arm_sdei.h names) */
+	int (*sdei_event_register)(unsigned int event, int (*cb)(unsigned int, struct pt_regs *, void *), void *arg);
+	int (*sdei_event_enable)(unsigned int event);
+	int (*sdei_event_disable)(unsigned int event);
+	int (*sdei_event_signal)(unsigned int event, unsigned long long target_pe);
+	int (*sdei_is_present)(void);
+	unsigned long long (*cpu_logical_map)(unsigned int cpu);
 };
 
 #ifdef __cplusplus
