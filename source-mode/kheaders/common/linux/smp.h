@@ -4,7 +4,7 @@
 #define STOPSIM_LINUX_SMP_H
 #include <linux/kernel.h>
 #define smp_processor_id() (stopsim_k->smp_processor_id())
-#define raw_smp_processor_id() (stopsim_k->smp_processor_id())
+#define raw_smp_processor_id() smp_processor_id()
 /* enum system_states, in the order the kernel compares them */
 enum system_states {
 	SYSTEM_BOOTING,
