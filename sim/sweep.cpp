@@ -547,9 +547,10 @@ void draw_plot(const Table& t, const std::string& plot)
 	std::vector<char> buf(templ.begin(), templ.end());
 	buf.push_back('\0');
 	if (!mkdtemp(buf.data()))
-		throw std::runtime_error("cannot create a temporary folder for the plot");
+		throw UsageError("--plot: cannot create a temporary folder under " + tmp + ": " + std::strerror(errno));
 	const std::string dir = buf.data();
 	const std::string data = dir + "/data.tsv", script = dir + "/plot.gp";
+	bool written = true;
 	{
 		std::ofstream d(data);
 		for (size_t i = 0; i < groups.size(); i++) {
@@ -564,6 +565,8 @@ void draw_plot(const Table& t, const std::string& plot)
 			auto m = g.median();
 			d << "\t" << (m ? decimal_ps(*m, stop_unit) : std::string("NaN")) << "\n";
 		}
+		d.close();
+		written = written && !d.fail();
 	}
 	const bool svg = plot.size() >= 4 && plot.compare(plot.size() - 4, 4, ".svg") == 0;
 	std::string file_label;
@@ -598,6 +601,14 @@ void draw_plot(const Table& t, const std::string& plot)
 		s << gp_quote(data) << " using 1:" << (3 + outcomes.size()) << (numeric ? "" : ":xtic(2)")
 		  << " with linespoints lw 2 dt 3 pt 6 lc rgb 'red' title 'an invariant violated', ";
 		s << gp_quote(data) << " using 1:" << (4 + outcomes.size()) << " axes x1y2 with linespoints lw 2 dt 2 pt 5 lc rgb 'black' title 'median stop time'\n";
+		s.close();
+		written = written && !s.fail();
+	}
+	if (!written) {
+		unlink(data.c_str());
+		unlink(script.c_str());
+		rmdir(dir.c_str());
+		throw UsageError("--plot: cannot write the plot's data under " + dir + " (a full disk?)");
 	}
 	const pid_t pid = fork();
 	if (pid == 0) {
@@ -611,7 +622,11 @@ void draw_plot(const Table& t, const std::string& plot)
 	unlink(script.c_str());
 	rmdir(dir.c_str());
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		throw std::runtime_error("gnuplot (" + gnuplot + ") failed to draw " + plot);
+		throw UsageError("--plot: gnuplot (" + gnuplot + ") could not draw " + plot + " (can it be written?)");
+	// gnuplot does not report a write that failed: an empty file is what a full disk leaves.
+	struct stat st;
+	if (stat(plot.c_str(), &st) != 0 || st.st_size == 0)
+		throw UsageError("--plot: " + plot + " is empty after gnuplot drew it (a full disk?)");
 }
 
 // ---- sweep plan -------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import csv
 import io
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -175,6 +176,16 @@ def test_out_full(tmp, ref, ref_jsonl):
         p = sh("sweep", "sweep.yaml", *SETS, *SEEDS, "--out", out, "--resume", cwd=tmp)
         check("after making room, --resume runs nothing and puts the file in order", p.returncode == 0 and
               "0 to run" in p.stderr and out.read_bytes() == ref.read_bytes(), p.stderr)
+
+    # A plot on a full disk: gnuplot does not say its write failed, stopsim does.
+    if shutil.which("gnuplot"):
+        with Tmpfs(d, 1) as fs:
+            fs.fill(0)
+            p = sh("summary", ref, "--plot", fs.path / "p.svg")
+            check("summary --plot onto a full disk: exit 2 with a message", p.returncode == 2 and
+                  "full disk" in p.stderr, (p.returncode, p.stderr))
+    else:
+        print("skip plot on a full disk: gnuplot is not installed (scripts/deps.sh installs gnuplot-nox)")
 
     # merge: the same rule, exit 2 and no .tmp file.
     with Tmpfs(d, 1) as fs:

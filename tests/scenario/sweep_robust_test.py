@@ -21,6 +21,7 @@ import io
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -130,6 +131,14 @@ def test_run_checks_writes(tmp, sc):
           (p.returncode, p.stderr))
     p = sh("run", sc, "--json", tmp / "no-such-dir" / "r.json", "-q")
     check("run --json into a missing folder: exit 2", p.returncode == 2 and "cannot write" in p.stderr, p.stderr)
+    if shutil.which("gnuplot"):
+        p = sh("sweep", sc, *SETS, "--out", tmp / "t.csv", "--plot", tmp / "no-such-dir" / "p.svg", "-q", cwd=tmp)
+        check("sweep --plot into a missing folder: exit 2 (gnuplot's failure is the user's to fix), rows kept",
+              p.returncode == 2 and "could not draw" in p.stderr and data_lines(tmp / "t.csv") == 3, (p.returncode, p.stderr))
+        (tmp / "t.csv").unlink()
+        (tmp / "t.csv.meta.json").unlink()
+    else:
+        print("skip --plot into a missing folder: gnuplot is not installed")
     p = sh("sweep", sc, *SETS, "--out", tmp / "t.csv", "-q", env={"TMPDIR": str(tmp / "no-such-dir")})
     check("sweep with TMPDIR missing: exit 2, a clear message, no rows",
           p.returncode == 2 and "cannot create a temporary folder" in p.stderr and "TMPDIR" in p.stderr, p.stderr)
