@@ -19,11 +19,22 @@ Loaded g_obj;
 namespace {
 
 CpuCtx* g_cur = nullptr;
+/// The compiled object's `stopsim_fast` pointer: always the current CPU's poll state.
+stopsim_fast** g_fast_slot = nullptr;
+
+void set_cur(CpuCtx* c)
+{
+	g_cur = c;
+	if (g_fast_slot)
+		*g_fast_slot = c ? &c->f : nullptr;
+}
+
+static_assert(sizeof(kl::CpuMask) == kl::kMaxCpus / 8, "CpuMask is its bits");
 std::map<const kl::Shim*, std::unique_ptr<CpuCtx>> g_ctx;
 
 } // namespace
 
-Keep::~Keep() { g_cur = c; }
+Keep::~Keep() { set_cur(c); }
 
 CpuCtx& ctx_of(kl::Shim& k)
 {
@@ -33,8 +44,10 @@ CpuCtx& ctx_of(kl::Shim& k)
 		p->k = &k;
 		p->t = dynamic_cast<kl::NativeTime*>(&k);
 		if (p->t)
-			p->check_cycles = p->t->native_check_cycles();
-		p->cpu = k.smp_processor_id();
+			p->f.check_cycles = p->t->native_check_cycles();
+		p->f.cpu = k.smp_processor_id();
+		p->f.num_online = &k.ks().num_online;
+		p->f.online_bits = reinterpret_cast<const unsigned long*>(&k.ks().cpu_online_mask);
 		p->ks = &k.ks();
 		p->no_regs.r = kl::Regs{};
 	}
@@ -50,27 +63,30 @@ CpuCtx& cur()
 
 Enter::Enter(kl::Shim& k) : m_prev(g_cur)
 {
-	g_cur = &ctx_of(k);
-	g_cur->slack_valid = false;
+	CpuCtx& c = ctx_of(k);
+	set_cur(&c);
+	/* whatever an earlier entry left unflushed (nothing timed: boot) does not carry over */
+	c.f.slack_valid = 0;
+	c.f.local = 0;
 }
 
 void spend_local(CpuCtx& c, uint64_t cycles, bool boundary)
 {
-	if (!c.slack_valid) {
-		c.slack = c.t->native_slack_cycles();
-		c.slack_valid = true;
+	if (!c.f.slack_valid) {
+		c.f.slack = c.t->native_slack_cycles();
+		c.f.slack_valid = true;
 	}
-	if (cycles < c.slack - c.local) {
-		c.local += cycles;
+	if (cycles < c.f.slack - c.f.local) {
+		c.f.local += cycles;
 		return;
 	}
-	const uint64_t all = c.local + cycles;
-	c.local = 0;
-	c.slack_valid = false;
+	const uint64_t all = c.f.local + cycles;
+	c.f.local = 0;
+	c.f.slack_valid = false;
 	Keep keep(c);
 	c.t->native_spend(all, boundary);
 }
-Enter::~Enter() { g_cur = m_prev; }
+Enter::~Enter() { set_cur(m_prev); }
 
 kl::CpuMask to_kl(const struct cpumask* m)
 {
@@ -99,43 +115,43 @@ struct cpumask to_c(const kl::CpuMask& m)
 
 void close_rung(CpuCtx& c)
 {
-	if (!c.rung_open)
+	if (!c.f.rung_open)
 		return;
-	c.rung_open = false;
+	c.f.rung_open = false;
 	Keep keep(c);
-	c.k->trace_rung_end(c.last_pending);
+	c.k->trace_rung_end(c.f.last_pending);
 }
 
 void side_effect(CpuCtx& c)
 {
 	if (c.t) {
 		Keep keep(c);
-		if (c.local) {
-			const uint64_t all = c.local;
-			c.local = 0;
+		if (c.f.local) {
+			const uint64_t all = c.f.local;
+			c.f.local = 0;
 			c.t->native_spend(all, false);
 		}
-		c.slack_valid = false;
+		c.f.slack_valid = false;
 		c.t->native_sync();
 	}
-	c.check_owed = false;
-	c.last_was_delay = false;
-	if (c.rung_open && c.rung_checks > 0)
+	c.f.check_owed = false;
+	c.f.last_was_delay = false;
+	if (c.f.rung_open && c.f.rung_checks > 0)
 		close_rung(c);
 }
 
 void poll_read(CpuCtx& c, bool pending)
 {
-	if ((c.last_was_delay || c.first_check_due) && c.t) {
-		c.first_check_due = false;
-		spend_local(c, c.check_cycles, false);
+	if ((c.f.last_was_delay || c.f.first_check_due) && c.t) {
+		c.f.first_check_due = false;
+		spend_local(c, c.f.check_cycles, false);
 	} else {
-		c.check_owed = true;
+		c.f.check_owed = true;
 	}
-	c.last_was_delay = false;
-	c.last_pending = pending;
-	if (c.rung_open)
-		c.rung_checks++;
+	c.f.last_was_delay = false;
+	c.f.last_pending = pending;
+	if (c.f.rung_open)
+		c.f.rung_checks++;
 }
 
 namespace {
@@ -147,16 +163,16 @@ void delay_cycles(CpuCtx& c, uint64_t us)
 		c.k->udelay(us);
 		return;
 	}
-	if (c.check_owed) {
-		spend_local(c, c.check_cycles, false);
-		c.check_owed = false;
+	if (c.f.check_owed) {
+		spend_local(c, c.f.check_cycles, false);
+		c.f.check_owed = false;
 	}
-	if (us != c.delay_us || c.delay_cycles == 0) {
-		c.delay_us = us;
-		c.delay_cycles = c.t->native_cycles_for_us(us);
+	if (us != c.f.delay_us || c.f.delay_cycles == 0) {
+		c.f.delay_us = us;
+		c.f.delay_cycles = c.t->native_cycles_for_us(us);
 	}
-	spend_local(c, c.delay_cycles, true);
-	c.last_was_delay = true;
+	spend_local(c, c.f.delay_cycles, true);
+	c.f.last_was_delay = true;
 }
 
 int to_kernel_state(kl::SystemState s)
@@ -183,7 +199,7 @@ int to_kernel_state(kl::SystemState s)
 
 extern "C" {
 
-unsigned op_smp_processor_id(void) { return cur().cpu; }
+unsigned op_smp_processor_id(void) { return cur().f.cpu; }
 unsigned op_nr_cpu_ids(void) { return cur().k->nr_cpu_ids(); }
 int op_system_state(void) { return to_kernel_state(cur().k->system_state()); }
 
@@ -196,6 +212,7 @@ void op_printk(int level, const char* text)
 }
 
 void op_udelay(unsigned long us) { delay_cycles(cur(), us); }
+void op_spend_slow(unsigned long long cycles, int boundary) { spend_local(cur(), cycles, boundary != 0); }
 void op_mdelay(unsigned long ms) { delay_cycles(cur(), uint64_t(ms) * 1000); }
 
 int op_cpu_online(unsigned cpu) { return cur().ks->cpu_online_mask.test(cpu) ? 1 : 0; }
@@ -204,7 +221,7 @@ unsigned op_num_online_cpus(void)
 	CpuCtx& c = cur();
 	const unsigned n = c.ks->num_online;
 	/* what `num_other_online_cpus()` concludes from this read */
-	const unsigned self = c.ks->cpu_online_mask.test(c.cpu) ? 1 : 0;
+	const unsigned self = c.ks->cpu_online_mask.test(c.f.cpu) ? 1 : 0;
 	poll_read(c, n > self);
 	return n;
 }
@@ -373,9 +390,9 @@ void op_nmi_trigger_cpumask_backtrace(const struct cpumask* mask, int exclude_cp
 	Keep keep(c);
 	kl::nmi_trigger_cpumask_backtrace(*c.k, to_kl(mask), exclude_cpu, [&](const kl::CpuMask& targets) {
 		struct cpumask m = to_c(targets);
-		g_cur = &c;
+		set_cur(&c);
 		raise(&m);
-		g_cur = &c;
+		set_cur(&c);
 	});
 }
 void op_crash_save_cpu(struct pt_regs* regs, int cpu)
@@ -401,6 +418,7 @@ void op_unmodelled(const char*) {}
 
 void fill_common_ops(stopsim_kops& o)
 {
+	o.spend_slow = op_spend_slow;
 	o.smp_processor_id = op_smp_processor_id;
 	o.nr_cpu_ids = op_nr_cpu_ids;
 	o.system_state = op_system_state;
@@ -451,6 +469,11 @@ void load_object(const std::string& so, const Extract& x, const Manifest& m, con
 	if (!k)
 		throw SourceError("the code compiled from " + x.tree + " has no stopsim_k (stale cache?)");
 	*k = ops;
+	auto slot = reinterpret_cast<stopsim_fast** (*)()>(::dlsym(h, "stopsim_fast_slot"));
+	g_fast_slot = slot ? slot() : nullptr;
+	if (!g_fast_slot)
+		throw SourceError("the code compiled from " + x.tree + " has no stopsim_fast (stale cache?)");
+	*g_fast_slot = g_cur ? &g_cur->f : nullptr;
 	for (const std::string& role : x.roles) {
 		auto* has = reinterpret_cast<int (*)()>(::dlsym(h, ("stopsim_has_" + role).c_str()));
 		void* fn = ::dlsym(h, ("stopsim_role_" + role).c_str());

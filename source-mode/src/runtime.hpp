@@ -29,22 +29,10 @@ struct CpuCtx {
 	std::vector<pt_regs> regs;  ///< get_irq_regs(): innermost interrupt frame last
 	pt_regs no_regs;
 	cpumask online_snapshot{};
-	uint64_t check_cycles = 0;          ///< costs.check_cycles (constant for a run)
-	unsigned cpu = 0;                   ///< smp_processor_id()
 	kl::KernelState* ks = nullptr;      ///< the kernel globals the poll reads
-	// Cycles spent locally, short of the shim's slack: one shim call per decoupled stretch.
-	uint64_t local = 0, slack = 0;
-	bool slack_valid = false;
-	uint64_t delay_us = 0, delay_cycles = 0; ///< the last udelay() length and its cycles
-	// The poll-loop cost rule (docs/source-mode.md, "Timing"): a read of what a loop condition
-	// tests costs check_cycles when a udelay()/mdelay() comes right before or right after it.
-	bool last_was_delay = false;
-	bool check_owed = false;
-	bool last_pending = false;
-	bool first_check_due = false; ///< a stop IPI went out: the next read is the wait loop's first check
-	// The stop rung this CPU opened by sending a stop IPI, closed when the loop after it ends.
-	bool rung_open = false;
-	unsigned rung_checks = 0;
+	stopsim_fast f{};                   ///< the poll-loop state the compiled code shares
+	int& rung_open = f.rung_open;       ///< (names the architecture bindings use)
+	unsigned& rung_checks = f.rung_checks;
 };
 
 /// The loaded object and what it registered.

@@ -12,6 +12,9 @@
 
 #include "kl/shim.hpp"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,9 +46,12 @@ std::unique_ptr<kl::StopVariant> make_source_variant(const std::string& arch, co
 	check_tree(tree);
 	if (arch != "arm64" && arch != "x86" && arch != "riscv")
 		throw SourceError("source mode supports arm64, x86 and riscv; the platform is " + arch);
+	const auto t0 = std::chrono::steady_clock::now();
 	const Manifest m = manifest_for(arch, manifest);
 	const Extract x = extract(tree, m, cfg);
+	const auto t1 = std::chrono::steady_clock::now();
 	const Built b = build(x);
+	const auto t2 = std::chrono::steady_clock::now();
 	if (info) {
 		info->tree = tree;
 		info->version = x.version;
@@ -62,7 +68,15 @@ std::unique_ptr<kl::StopVariant> make_source_variant(const std::string& arch, co
 #endif
 	if (arch != "arm64")
 		throw SourceError("this stopsim build has no source mode for " + arch);
-	return std::make_unique<SourceArm64Variant>(x, m, b.so_path);
+	auto v = std::make_unique<SourceArm64Variant>(x, m, b.so_path);
+	/* host timings for bench/source_mode.py only (stderr; never part of a result) */
+	if (const char* e = std::getenv("STOPSIM_SOURCE_TIMING"); e && *e) {
+		using ms = std::chrono::duration<double, std::milli>;
+		const auto t3 = std::chrono::steady_clock::now();
+		std::fprintf(stderr, "source-mode timing: extract %.3f ms, %s %.3f ms, load %.3f ms\n", ms(t1 - t0).count(),
+			     b.cache_hit ? "cache hit" : "compile", ms(t2 - t1).count(), ms(t3 - t2).count());
+	}
+	return v;
 }
 
 std::vector<std::string> tree_ipi_names(const std::string& arch, const std::string& tree, const std::string& manifest)

@@ -92,4 +92,5 @@ def main():
     print(f"{len(files)} scenario pairs, {bad} differ")
     sys.exit(1 if bad else 0)
 
-main()
+if __name__ == "__main__":
+    main()

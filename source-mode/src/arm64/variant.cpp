@@ -86,9 +86,9 @@ void op_ipi_send_mask(unsigned irq, const struct cpumask* mask)
 		const bool nmi = sgi < g_obj.requested.size() && g_obj.requested[sgi] == 2 &&
 				 kl::arm64::system_uses_irq_prio_masking(*c.k);
 		c.k->trace_rung_begin(nmi ? "pseudo_nmi" : "irq", targets);
-		c.rung_open = true;
-		c.rung_checks = 0;
-		c.first_check_due = true;
+		c.f.rung_open = true;
+		c.f.rung_checks = 0;
+		c.f.first_check_due = true;
 	}
 	kl::arm64::gic_ipi_send_mask(arm(c), targets, sgi);
 }

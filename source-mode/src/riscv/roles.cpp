@@ -12,8 +12,10 @@ const RoleSig kRiscvRoles[] = {
 	{"ipi_range", "void", "int virq, int nr", "virq, nr", "", "void"},
 	{"set_ipi_ops", "void", "const struct riscv_ipi_ops *ops", "ops", "", "void"},
 	{"backtrace", "void", "const struct cpumask *mask, int exclude_cpu", "mask, exclude_cpu", "", "void"},
-	{"sse_init", "int", "void", "", "0", "int"},
-	{"sse_cpu_up", "int", "unsigned int cpu", "cpu", "0", "int"},
+	/* a cpuhp "starting" callback, run on each CPU as it comes up (after the IPI set-up) */
+	{"cpu_up_hook", "void", "unsigned int cpu", "cpu", "", "void"},
+	/* an initcall, run once on the boot CPU after every CPU is up */
+	{"late_init", "void", "void", "", "", "void"},
 };
 } // namespace
 

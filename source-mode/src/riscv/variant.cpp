@@ -28,10 +28,19 @@ struct RiscvState {
 	std::map<uint32_t, SseHandler> sse;            ///< sse_event_register(): by event
 	void (*set_bit)(unsigned long, volatile unsigned long*) = nullptr;
 	int (*request_percpu_irq)(unsigned, int (*)(int, void*), int) = nullptr;
+	std::vector<char> rung_is_sse;                 ///< by CPU: the open rung is an SSE inject one
 };
 RiscvState g_rv;
 
 RiscvShim& rs(CpuCtx& c) { return static_cast<RiscvShim&>(*c.k); }
+
+char& rung_sse(CpuCtx& c)
+{
+	const unsigned cpu = c.k->smp_processor_id();
+	if (g_rv.rung_is_sse.size() <= cpu)
+		g_rv.rung_is_sse.resize(cpu + 1, 0);
+	return g_rv.rung_is_sse[cpu];
+}
 
 /// Send IPI `ipi` to `targets` through the platform's ipi-mux, opening a rung for a stop IPI.
 void post_ipi(CpuCtx& c, const kl::CpuMask& targets, unsigned ipi)
@@ -39,8 +48,10 @@ void post_ipi(CpuCtx& c, const kl::CpuMask& targets, unsigned ipi)
 	if (ipi < g_obj.stop_ipi.size() && g_obj.stop_ipi[ipi]) {
 		close_rung(c);
 		c.k->trace_rung_begin("irq", targets);
-		c.rung_open = true;
-		c.rung_checks = 0;
+		c.f.rung_open = true;
+		c.f.rung_checks = 0;
+		c.f.first_check_due = true; /* the next read is the wait loop's first check */
+		rung_sse(c) = 0;
 	}
 	kl::riscv::send_ipi_mask(rs(c), targets, ipi);
 }
@@ -107,6 +118,18 @@ long op_rv_sbi_ecall(int ext, int fid, unsigned long a0, unsigned long a1, unsig
 	CpuCtx& c = cur();
 	side_effect(c);
 	Keep keep(c);
+	if (ext == kl::riscv::SBI_EXT_SSE && fid == kl::riscv::SBI_SSE_EVENT_INJECT &&
+	    !(c.f.rung_open && c.f.rung_checks == 0 && rung_sse(c))) {
+		/* the injects of one loop over the targets are one rung, to the other online CPUs */
+		kl::CpuMask t = c.k->cpu_online_mask();
+		t.clear(c.k->smp_processor_id());
+		close_rung(c);
+		c.k->trace_rung_begin("sse", t);
+		c.f.rung_open = true;
+		c.f.rung_checks = 0;
+		c.f.first_check_due = true;
+		rung_sse(c) = 1;
+	}
 	const kl::riscv::sbiret r = rs(c).sbi_ecall(ext, fid, a0, a1, a2);
 	if (value)
 		*value = r.value;
@@ -259,8 +282,8 @@ void SourceRiscvVariant::ensure_ipis(kl::Shim& k)
 void SourceRiscvVariant::cpu_up(kl::Shim& k)
 {
 	ensure_ipis(k);
-	if (auto fn = g_obj.role<int (*)(unsigned)>("sse_cpu_up")) {
-		/* the SSE NMI driver's CPU-online callback, then the SSE core unmasks the hart */
+	if (auto fn = g_obj.role<void (*)(unsigned)>("cpu_up_hook")) {
+		/* e.g. an SSE NMI driver's CPU-online callback; then the SSE core unmasks the hart */
 		Enter e(k);
 		fn(k.smp_processor_id());
 		side_effect(ctx_of(k));
@@ -270,7 +293,7 @@ void SourceRiscvVariant::cpu_up(kl::Shim& k)
 
 void SourceRiscvVariant::late_init(kl::Shim& k)
 {
-	if (auto fn = g_obj.role<int (*)()>("sse_init")) {
+	if (auto fn = g_obj.role<void (*)()>("late_init")) {
 		Enter e(k);
 		fn();
 		side_effect(ctx_of(k));

@@ -33,10 +33,21 @@ struct X86State {
 	int stopping_cpu = -1;                 ///< the first CPU that entered the stop
 	const struct cpumask* stop_mask = nullptr; ///< process.c's cpus_stop_mask (if the tree has it)
 	std::vector<char> rung_is_nmi;         ///< by CPU: the open rung is the per-CPU NMI one
+	std::vector<char> untraced_stop;       ///< by CPU: in nmi_panic_self_stop(), its stop not traced yet
+	int crash_shutdown_cpu = -1;           ///< the CPU inside native_machine_crash_shutdown()
+	void (*crash_save_cpu)(struct pt_regs*, int) = nullptr; ///< the common op
 };
 X86State g_x86;
 
 X86Shim& xs(CpuCtx& c) { return static_cast<X86Shim&>(*c.k); }
+
+char& per_cpu(std::vector<char>& v, CpuCtx& c)
+{
+	const unsigned cpu = c.k->smp_processor_id();
+	if (v.size() <= cpu)
+		v.resize(cpu + 1, 0);
+	return v[cpu];
+}
 
 char& rung_nmi(CpuCtx& c)
 {
@@ -50,8 +61,9 @@ void open_rung(CpuCtx& c, const char* name, const kl::CpuMask& targets, bool nmi
 {
 	close_rung(c);
 	c.k->trace_rung_begin(name, targets);
-	c.rung_open = true;
-	c.rung_checks = 0;
+	c.f.rung_open = true;
+	c.f.rung_checks = 0;
+	c.f.first_check_due = true; /* the next read is the wait loop's first check */
 	rung_nmi(c) = nmi_each;
 }
 
@@ -74,7 +86,7 @@ void op_x86_send_IPI(unsigned cpu, unsigned vector)
 	CpuCtx& c = cur();
 	side_effect(c);
 	Keep keep(c);
-	if (vector == kNmiVector && !(c.rung_open && c.rung_checks == 0 && rung_nmi(c))) {
+	if (vector == kNmiVector && !(c.f.rung_open && c.f.rung_checks == 0 && rung_nmi(c))) {
 		/* the per-CPU NMIs of one `for_each_cpu` loop are one rung, to the CPUs not acked yet */
 		kl::CpuMask t = g_x86.stop_mask ? to_kl(g_x86.stop_mask) : kl::CpuMask{};
 		t.set(cpu);
@@ -102,6 +114,8 @@ void op_x86_native_halt(void)
 	side_effect(c);
 	Keep keep(c);
 	/* a HLT on a stop path is where the CPU rests: the report records it once */
+	if (std::exchange(per_cpu(g_x86.untraced_stop, c), 0))
+		c.k->trace_stop_handler("crash_nmi_callback"); /* reached from nmi_panic_self_stop() */
 	xs(c).trace_parked();
 	xs(c).native_halt();
 }
@@ -202,15 +216,6 @@ void op_x86_set_emergency_nmi_handler(unsigned, stopsim_nmi_handler_t fn)
 	c.k->smp_wmb();
 }
 
-int op_x86_mask_empty(const struct cpumask* m)
-{
-	CpuCtx& c = cur();
-	bool empty = true;
-	for (unsigned w = 0; w < STOPSIM_MASK_LONGS && empty; w++)
-		empty = static_cast<const volatile unsigned long*>(m->bits)[w] == 0;
-	poll_read(c, !empty);
-	return empty ? 1 : 0;
-}
 void op_x86_mask_copy(struct cpumask* d, const struct cpumask* s)
 {
 	CpuCtx& c = cur();
@@ -245,6 +250,19 @@ void op_x86_bug(const char* file, int line)
 		xs(c).native_halt();
 }
 
+/*
+ * crash_save_cpu(): as the common one, but native_machine_crash_shutdown()'s save of the
+ * panicking CPU itself is the one the engine's panic() makes right after it returns (kl::panic()
+ * models __crash_kexec() as the crash stop, then that save): made once, there.
+ */
+void op_x86_crash_save_cpu(struct pt_regs* regs, int cpu)
+{
+	if (g_x86.crash_shutdown_cpu >= 0 && cpu == g_x86.crash_shutdown_cpu &&
+	    unsigned(cpu) == cur().k->smp_processor_id())
+		return;
+	g_x86.crash_save_cpu(regs, cpu);
+}
+
 /* The VMX-off callback KVM registers with cpu_emergency_register_virt_callback(). */
 void stopsim_kvm_virt_off(void) { op_x86_virt_off(); }
 
@@ -266,6 +284,8 @@ SourceX86Variant::SourceX86Variant(const Extract& x, const Manifest& m, const st
 	g_x86 = X86State{};
 	fill_common_ops(m_ops);
 	m_ops.bug = op_x86_bug;
+	g_x86.crash_save_cpu = m_ops.crash_save_cpu;
+	m_ops.crash_save_cpu = op_x86_crash_save_cpu;
 	m_xops.send_IPI_allbutself = op_x86_send_IPI_allbutself;
 	m_xops.send_IPI = op_x86_send_IPI;
 	m_xops.apic_eoi = op_x86_apic_eoi;
@@ -281,7 +301,6 @@ SourceX86Variant::SourceX86Variant(const Extract& x, const Manifest& m, const st
 	m_xops.register_nmi_handler = op_x86_register_nmi_handler;
 	m_xops.unregister_nmi_handler = op_x86_unregister_nmi_handler;
 	m_xops.set_emergency_nmi_handler = op_x86_set_emergency_nmi_handler;
-	m_xops.mask_empty = op_x86_mask_empty;
 	m_xops.mask_copy = op_x86_mask_copy;
 	m_xops.mask_clear = op_x86_mask_clear;
 	m_xops.write_once = op_x86_write_once;
@@ -355,7 +374,9 @@ void SourceX86Variant::crash_smp_send_stop(kl::Shim& k)
 	run_stop(k, shutdown ? "native_machine_crash_shutdown" : "crash_smp_send_stop", [&] {
 		if (shutdown) {
 			pt_regs regs{kl::Regs{true, kl::Ctx::task, "panic"}};
+			g_x86.crash_shutdown_cpu = int(k.smp_processor_id());
 			shutdown(&regs);
+			g_x86.crash_shutdown_cpu = -1;
 		} else {
 			stop();
 		}
@@ -370,6 +391,8 @@ void SourceX86Variant::nmi_panic_self_stop(kl::Shim& k, const kl::Regs& regs)
 	Enter e(k);
 	CpuCtx& c = ctx_of(k);
 	c.regs.push_back(pt_regs{regs});
+	/* it calls crash_nmi_callback() itself once the shootdown is issued: traced at its HLT */
+	per_cpu(g_x86.untraced_stop, c) = 1;
 	fn(&c.regs.back());
 	/* the kernel's loop never ends; one that does spins like panic_smp_self_stop() */
 	panic_smp_self_stop(k);

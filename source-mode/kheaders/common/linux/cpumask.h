@@ -60,7 +60,17 @@ static inline void cpumask_andnot(struct cpumask *d, const struct cpumask *a, co
 	for (unsigned i = 0; i < STOPSIM_MASK_LONGS; i++)
 		d->bits[i] = a->bits[i] & ~b->bits[i];
 }
-static inline bool cpu_online(unsigned int cpu) { return stopsim_k->cpu_online(cpu); }
-static inline unsigned int num_online_cpus(void) { return stopsim_k->num_online_cpus(); }
+static inline bool cpu_online(unsigned int cpu)
+{
+	return cpu < STOPSIM_NR_CPUS && ((stopsim_fast->online_bits[cpu / STOPSIM_BPL] >> (cpu % STOPSIM_BPL)) & 1);
+}
+static inline unsigned int num_online_cpus(void)
+{
+	struct stopsim_fast *f = stopsim_fast;
+	unsigned int n = *f->num_online;
+	/* what `num_other_online_cpus()` concludes from this read */
+	stopsim_poll_read(n > (unsigned int)cpu_online(f->cpu));
+	return n;
+}
 static inline void set_cpu_online(unsigned int cpu, bool online) { stopsim_k->set_cpu_online(cpu, online); }
 #endif

@@ -3,7 +3,20 @@
 #ifndef STOPSIM_LINUX_DELAY_H
 #define STOPSIM_LINUX_DELAY_H
 #include <linux/kernel.h>
-static inline void udelay(unsigned long us) { stopsim_k->udelay(us); }
+static inline void udelay(unsigned long us)
+{
+	struct stopsim_fast *f = stopsim_fast;
+	if (us != f->delay_us || !f->delay_cycles) {
+		stopsim_k->udelay(us); /* a new length: the runtime converts it and remembers */
+		return;
+	}
+	if (f->check_owed) {
+		f->check_owed = 0;
+		stopsim_spend(f->check_cycles, 0);
+	}
+	stopsim_spend(f->delay_cycles, 1);
+	f->last_was_delay = 1;
+}
 static inline void mdelay(unsigned long ms) { stopsim_k->mdelay(ms); }
 static inline void ndelay(unsigned long ns) { stopsim_k->udelay((ns + 999) / 1000); }
 #endif

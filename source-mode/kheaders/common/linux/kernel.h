@@ -6,6 +6,37 @@
 #include <stopsim/kops.h>
 /* The table the runtime fills in after loading this object. */
 STOPSIM_EXPORT const struct stopsim_kops *stopsim_k;
+/*
+ * The current CPU's poll-loop state (the runtime points it at the CPU the code runs on through
+ * stopsim_fast_slot(); the variable itself stays local to the object, so a read is one load).
+ */
+static struct stopsim_fast *stopsim_fast;
+STOPSIM_EXPORT struct stopsim_fast **stopsim_fast_slot(void) { return &stopsim_fast; }
+
+/* Spend cycles in this CPU's local time; past the granted slack the simulator takes over. */
+static inline void stopsim_spend(unsigned long long cycles, int boundary)
+{
+	struct stopsim_fast *f = stopsim_fast;
+	if (f->slack_valid && cycles < f->slack - f->local)
+		f->local += cycles;
+	else
+		stopsim_k->spend_slow(cycles, boundary);
+}
+/* A read of what a poll loop's condition tests: charged when a delay is next to it. */
+static inline void stopsim_poll_read(int pending)
+{
+	struct stopsim_fast *f = stopsim_fast;
+	if (f->last_was_delay || f->first_check_due) {
+		f->first_check_due = 0;
+		stopsim_spend(f->check_cycles, 0);
+	} else {
+		f->check_owed = 1;
+	}
+	f->last_was_delay = 0;
+	f->last_pending = pending;
+	if (f->rung_open)
+		f->rung_checks++;
+}
 
 #define USEC_PER_MSEC 1000L
 #define USEC_PER_SEC 1000000L

@@ -3,7 +3,7 @@
 #ifndef STOPSIM_LINUX_SMP_H
 #define STOPSIM_LINUX_SMP_H
 #include <linux/kernel.h>
-#define smp_processor_id() (stopsim_k->smp_processor_id())
+#define smp_processor_id() (stopsim_fast->cpu)
 #define raw_smp_processor_id() smp_processor_id()
 /* enum system_states, in the order the kernel compares them */
 enum system_states {

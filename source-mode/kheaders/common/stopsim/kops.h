@@ -18,7 +18,33 @@ struct pt_regs;
 #define STOPSIM_NR_CPUS 4096
 #define STOPSIM_MASK_LONGS (STOPSIM_NR_CPUS / (8 * sizeof(unsigned long)))
 
+/*
+ * The current CPU's poll-loop state, shared by the inline functions of the headers and the
+ * runtime: what a `while (cond() && timeout--) udelay(1);` iteration touches lives here, so the
+ * loop runs without a call into the simulator until its local time reaches the slack the
+ * simulator granted (docs/source-mode.md, "Timing").
+ */
+struct stopsim_fast {
+	unsigned int cpu;                 /* smp_processor_id() */
+	const unsigned int *num_online;   /* the counter num_online_cpus() returns */
+	const unsigned long *online_bits; /* cpu_online_mask, as bits */
+	unsigned long long local;         /* cycles spent locally since the simulator last looked */
+	unsigned long long slack;         /* cycles that may be spent locally (valid if slack_valid) */
+	unsigned long long check_cycles;  /* one evaluation of a loop condition */
+	unsigned long delay_us;           /* the last udelay() length ... */
+	unsigned long long delay_cycles;  /* ... and its cycles */
+	int slack_valid;
+	int last_was_delay;   /* the last thing this CPU did was a delay */
+	int check_owed;       /* a condition read waits to be charged by the next delay */
+	int first_check_due;  /* a stop IPI went out: the next read is its wait loop's first check */
+	int last_pending;     /* what the last condition read concluded */
+	int rung_open;        /* a stop rung is open on this CPU ... */
+	unsigned int rung_checks; /* ... and its wait loop read this often */
+};
+
 struct stopsim_kops {
+	/* a local spend that reaches the slack: the simulator takes over */
+	void (*spend_slow)(unsigned long long cycles, int boundary);
 	/* identity */
 	unsigned int (*smp_processor_id)(void);
 	unsigned int (*nr_cpu_ids)(void);

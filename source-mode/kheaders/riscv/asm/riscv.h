@@ -24,12 +24,27 @@ STOPSIM_EXPORT const struct stopsim_riscv_kops *stopsim_krv;
 #define EXPORT_SYMBOL_GPL(sym) extern int stopsim_exported_##sym __attribute__((unused))
 #endif
 #define ____cacheline_aligned
+#ifndef ENOENT
 #define ENOENT 2
+#endif
 #define INVALID_HARTID ULONG_MAX
 #ifndef ULONG_MAX
 #define ULONG_MAX (~0UL)
 #endif
 typedef unsigned long long phys_addr_t;
+
+/*
+ * num_online_cpus(): the wait loop after a RISC-V stop IPI tests num_online_cpus() > 1, so that
+ * is what a read of the counter concludes for the rung record (the common header's reading is
+ * num_other_online_cpus()'s, arm64's loop).
+ */
+static inline unsigned int stopsim_rv_num_online_cpus(void)
+{
+	unsigned int n = *stopsim_fast->num_online;
+	stopsim_poll_read(n > 1);
+	return n;
+}
+#define num_online_cpus() stopsim_rv_num_online_cpus()
 
 /* ---- the hart ---- */
 static inline void wait_for_interrupt(void) { stopsim_krv->wait_for_interrupt(); }

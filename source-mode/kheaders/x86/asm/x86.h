@@ -192,7 +192,16 @@ static inline bool atomic_try_cmpxchg(atomic_t *v, int *old, int neu)
  * poll (its cost rule: docs/source-mode.md, "Timing"), and writes to it are atomic stores that
  * other CPUs' pollers see, as cpumask_clear_cpu()'s clear_bit() is on hardware.
  */
-#define cpumask_empty(m) (stopsim_kx->mask_empty(m) != 0)
+static inline bool stopsim_x86_cpumask_empty(const struct cpumask *m)
+{
+	const volatile unsigned long *b = m->bits;
+	bool empty = true;
+	for (unsigned int i = 0; i < STOPSIM_MASK_LONGS && empty; i++)
+		empty = b[i] == 0;
+	stopsim_poll_read(!empty);
+	return empty;
+}
+#define cpumask_empty(m) stopsim_x86_cpumask_empty(m)
 #define cpumask_copy(d, s) stopsim_kx->mask_copy((d), (s))
 #define cpumask_clear(m) stopsim_kx->mask_clear(m)
 #define cpumask_clear_cpu(cpu, m) stopsim_k->clear_bit((unsigned long)(cpu), cpumask_bits(m))

@@ -40,8 +40,7 @@ struct stopsim_x86_kops {
 	int (*register_nmi_handler)(unsigned int type, stopsim_nmi_handler_t fn, unsigned long flags, const char *name);
 	void (*unregister_nmi_handler)(unsigned int type, const char *name);
 	void (*set_emergency_nmi_handler)(unsigned int type, stopsim_nmi_handler_t fn);
-	/* shared cpumasks: a test of emptiness (a poll-loop condition), and atomic stores */
-	int (*mask_empty)(const struct cpumask *m);
+	/* shared cpumasks: atomic stores */
 	void (*mask_copy)(struct cpumask *dst, const struct cpumask *src);
 	void (*mask_clear)(struct cpumask *m);
 	/* WRITE_ONCE() of 1, 2, 4 or 8 bytes: a plain store the other CPUs see */
