@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Source mode against the transcription, x86 and RISC-V: every shipped scenario whose variant has a
-counterpart among Debian's trees (docs/source-mode.md, "Pairing: x86 and RISC-V") runs both ways,
-with the transcription at the paired era. The two runs must agree on the console lines (text, CPU,
+"""Source mode against the transcription, x86 and RISC-V: every shipped x86 and RISC-V scenario runs
+both ways, with the transcription at the era Debian's trees pair with (docs/source-mode.md,
+"Pairing: x86 and RISC-V"): the scenarios whose own variant is that era (x86-v6.5/v6.15,
+riscv-v6.x) and, run at the paired era, all the others too. The two runs must agree on the console lines (text, CPU,
 level, order), the outcome, the rungs (name, targets, timed out), every CPU's final state,
 stopped_by, crash registers and stop entries, the invariants and the expectations; every time
 (log lines, rung ends, stopped_ns, the stop and the end) within TOL_NS. Where the real code and the
@@ -44,17 +45,14 @@ def check(cond, what):
 
 
 def pairs(scen_dir, trees):
+    """(file, arch, --set for the paired era, tree name, tree, the scenario's own variant pairs)."""
     out = []
-    for f in sorted(glob.glob(os.path.join(scen_dir, "x86", "*.yaml"))):
-        text = open(f).read()
-        if any(f"variant: {v}\n" in text for v in X86_VARIANTS):
+    for arch, own, paired in (("x86", X86_VARIANTS, X86_PAIRED), ("riscv", RISCV_VARIANTS, RISCV_VARIANTS[0])):
+        for f in sorted(glob.glob(os.path.join(scen_dir, arch, "*.yaml"))):
+            text = open(f).read()
+            counterpart = any(f"variant: {v}\n" in text for v in own)
             for t in sorted(trees):
-                out.append((f, "x86", ["--set", "kernel.variant=" + X86_PAIRED], t, trees[t]))
-    for f in sorted(glob.glob(os.path.join(scen_dir, "riscv", "*.yaml"))):
-        text = open(f).read()
-        if any(f"variant: {v}\n" in text for v in RISCV_VARIANTS):
-            for t in sorted(trees):
-                out.append((f, "riscv", [], t, trees[t]))
+                out.append((f, arch, ["--set", "kernel.variant=" + paired], t, trees[t], counterpart))
     return out
 
 
@@ -127,8 +125,10 @@ def main():
     stopsim, scen_dir = sys.argv[1], sys.argv[2]
     trees = srctest.trees()
     todo = pairs(scen_dir, trees)
-    check(len(todo) >= 2 * 10, "%d scenario runs pair up (x86 v6.5/v6.15, riscv-v6.x; both trees)" % len(todo))
-    for f, arch, extra, tname, tree in todo:
+    n_own = sum(1 for p in todo if p[5])
+    check(n_own >= 2 * 10, "%d scenario runs whose variant pairs with a tree (x86 v6.5/v6.15, riscv-v6.x; both "
+          "trees), %d more at the paired era" % (n_own, len(todo) - n_own))
+    for f, arch, extra, tname, tree, counterpart in todo:
         rel = os.path.relpath(f, scen_dir)
         ra, a, ea = srctest.run(stopsim, f, None, extra)
         rb, b, eb = srctest.run(stopsim, f, tree, extra)
@@ -137,8 +137,15 @@ def main():
             continue
         kdump = a["trigger"]["event"] == "kdump"
         base = os.path.basename(f)
-        what = "%s: transcription %s vs Linux %s" % (rel, extra[1].split("=")[1] if extra else a["variant"], tname)
-        if base == "shootdown-twice-v6.5.yaml":
+        what = "%s%s: transcription %s vs Linux %s" % (rel, "" if counterpart else " (at the paired era)",
+                                                       extra[1].split("=")[1], tname)
+        if any(l["text"].endswith("has no NMI backtrace: trigger ignored") for l in b["log"]):
+            # Not a disagreement but the pairing's limit: 6.1 has no RISC-V NMI backtrace
+            # (arch_trigger_cpumask_backtrace and IPI_CPU_BACKTRACE came later), riscv-v6.x has.
+            check(tname == "6.1" and "arch_trigger_cpumask_backtrace" not in open(os.path.join(tree, "arch/riscv/kernel/smp.c")).read(),
+                  what + ": only 6.1, which has no RISC-V NMI backtrace, ignores the backtrace trigger")
+            continue
+        if base in ("shootdown-twice-v6.5.yaml", "shootdown-twice.yaml"):
             # KNOWN x86-1: after a kdump shootdown whose kexec returns, the emergency restart's
             # nmi_shootdown_cpus_on_restart() tests crash_ipi_issued and does not call
             # nmi_shootdown_cpus() again (reboot.c:930-934 in 6.1), so its WARN_ON_ONCE never fires;
@@ -149,8 +156,9 @@ def main():
             check(not d and warn in [l["text"] for l in a["log"]] and warn not in [l["text"] for l in b["log"]],
                   what + ": the same but for the transcription's second-shootdown WARNING %s" % d)
             ea_, eb_ = expectations(a), expectations(b)
+            mine = [e for e in eb_ if warn in e[0]]
             check([e for e in ea_ if warn not in e[0]] == [e for e in eb_ if warn not in e[0]] and
-                  (("log has \"%s\"" % warn, False) in eb_), what + ": only the WARNING expectation differs")
+                  all(not ok for _, ok in mine), what + ": only an expectation of the WARNING differs")
             continue
         if base == "double-stop.yaml":
             # KNOWN x86-2: the per-CPU NMI loop reads the live cpus_stop_mask after
