@@ -228,15 +228,20 @@ void analyse_decl(Chunk& ch, const std::vector<Tok>& t, size_t a, size_t b)
 			if (k.text == "(" && all_upper(prev_ident)) {
 				/* DEFINE_SOMETHING(type, name): the names among its arguments are what it defines */
 				int p = 0;
+				std::string last_arg;
 				for (size_t q = i; q < b; q++) {
 					if (t[q].text == "(")
 						p++;
 					else if (t[q].text == ")" && --p == 0)
 						break;
-					else if (p == 1 && t[q].kind == Tok::ident && !c_keywords().count(t[q].text))
+					else if (p == 1 && t[q].kind == Tok::ident && !c_keywords().count(t[q].text)) {
 						ch.defines.insert(t[q].text);
+						last_arg = t[q].text;
+					}
 				}
 				ch.defines.insert(prev_ident);
+				if (ch.main_name.empty() && !last_arg.empty())
+					ch.main_name = last_arg + " (" + prev_ident + ")";
 			} else {
 				ch.defines.insert(prev_ident);
 				if (k.text == "(")
