@@ -116,7 +116,15 @@ def main():
               "tree of symlinks: the same run and the same code hash")
         check(snapshot(t) == before and snapshot(t612) == before_src, "nothing written into the trees")
 
-        # 6. not a tree
+        # 6. `stopsim list --kernel-source DIR`: what would be compiled
+        p = subprocess.run([stopsim, "list", "--kernel-source", t612], capture_output=True, text=True, env=srctest.env())
+        out = p.stdout
+        check(p.returncode == 0 and "Linux 6.12." in out and "function smp_send_stop  (manifest)" in out and
+              "function num_other_online_cpus" in out and "variable crash_stop" in out and
+              "IPIs: IPI_RESCHEDULE IPI_CALL_FUNC IPI_CPU_STOP IPI_CPU_STOP_NMI" in out,
+              "list --kernel-source shows the functions, variables and IPIs")
+
+        # 7. not a tree
         rc, j, err = srctest.run(stopsim, wedged, os.path.join(tmp, "nowhere"))
         check(rc == 2 and "no such directory" in err, "a missing directory: exit 2 (%r)" % err)
         os.makedirs(os.path.join(tmp, "empty"))
