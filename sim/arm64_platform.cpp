@@ -9,6 +9,7 @@
 #include "sim/arm64_shim.hpp"
 #include "sim/faults.hpp"
 #include "sim/platform.hpp"
+#include "sim/vcd.hpp"
 #include "sim/workload.hpp"
 
 namespace stopsim {
@@ -159,6 +160,8 @@ public:
 			sim.cpus[cs.cpu].spec = &cs;
 		if (sc.el3)
 			make_firmware(*sc.el3);
+		if (sim.vcd)
+			attach_vcd(*sim.vcd);
 		SC_THREAD(boot);
 	}
 
@@ -184,6 +187,41 @@ public:
 	EventQueue events;
 
 private:
+	/// --vcd: DAIF (D A I F as bits 3..0), the Non-secure view of PMR and RPR, the EL, the GIC's
+	/// IRQ and FIQ lines, a pseudo-NMI handler running, and with SDEI the PE mask and event 0.
+	void attach_vcd(VcdRecorder& vcd)
+	{
+		const bool sdei = m_fw && m_fw->params().sdei;
+		std::vector<VcdRecorder::Var> vars = {{"daif", 4},     {"pmr", 8},      {"rpr", 8},
+						      {"el", 2},       {"irq_line", 1}, {"fiq_line", 1},
+						      {"pnmi_active", 1}};
+		if (sdei) {
+			vars.push_back({"sdei_masked", 1});
+			vars.push_back({"sdei_event0", 2});
+		}
+		vcd.attach(m_sim, vars, [this, sdei](unsigned i, uint64_t* o) {
+			const cpu::Arm64PeCore& core = m_pes[i]->core();
+			o[0] = (core.daif >> 6) & 0xf;
+			o[1] = m_gic->icc_read_pmr(i, true);
+			o[2] = m_gic->icc_read_rpr(i, true);
+			o[3] = core.el;
+			o[4] = core.irq_line;
+			o[5] = core.fiq_line;
+			bool nmi = false;
+			for (const Frame& f : m_sim.cpus[i].frames)
+				nmi = nmi || f.ctx == kl::Ctx::nmi;
+			o[6] = nmi;
+			if (sdei) {
+				/* event 0: 0 unregistered, 1 registered, 2 enabled, 3 running */
+				const el3::PeSdei& p = m_fw->sdei().pe(i);
+				o[7] = p.masked;
+				o[8] = p.ev0.running ? 3 : p.ev0.enabled ? 2 : p.ev0.registered ? 1 : 0;
+			}
+		});
+		for (unsigned i = 0; i < m_pes.size(); i++)
+			m_pes[i]->set_state_observer([this, i] { m_sim.signals_changed(i); });
+	}
+
 	void sgi_trace(const gic::SgiNote& n)
 	{
 		static const char* names[] = {"sent", "dropped", "delayed", "pending", "merged", "rejected"};

@@ -48,6 +48,7 @@ uint8_t Arm64ShimImpl::read_pmr()
 void Arm64ShimImpl::write_pmr(uint8_t pmr)
 {
 	m_arm.gic().icc_write_pmr(m_cpu.id, pmr, true);
+	m_sim.signals_changed(m_cpu.id);
 	if (m_sim.collect_trace)
 		m_sim.trace('C', int(m_cpu.id), "PMR", "mask", {{"pmr", std::to_string(pmr)}});
 	sysreg();
@@ -63,6 +64,8 @@ uint8_t Arm64ShimImpl::read_rpr()
 unsigned Arm64ShimImpl::read_iar1()
 {
 	const unsigned v = m_arm.gic().icc_read_iar(m_cpu.id, gic::Group::G1NS, true);
+	m_sim.signals_changed(m_cpu.id);
+	STOPSIM_DIAG(debug, m_cpu.id, "gic", "ICC_IAR1 read: INTID " + std::to_string(v));
 	sysreg();
 	return v;
 }
@@ -70,12 +73,14 @@ unsigned Arm64ShimImpl::read_iar1()
 void Arm64ShimImpl::write_eoir1(unsigned intid)
 {
 	m_arm.gic().icc_write_eoir(m_cpu.id, intid, gic::Group::G1NS, true);
+	m_sim.signals_changed(m_cpu.id);
 	sysreg();
 }
 
 void Arm64ShimImpl::write_dir(unsigned intid)
 {
 	m_arm.gic().icc_write_dir(m_cpu.id, intid);
+	m_sim.signals_changed(m_cpu.id);
 	sysreg();
 }
 
@@ -148,9 +153,14 @@ long Arm64ShimImpl::smc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 		return SMCCC_RET_NOT_SUPPORTED;
 	if (m_untimed) {
 		/* boot-time calls: the firmware's bookkeeping without simulated time */
-		return m_fw->smc_untimed(m_cpu.id, fid, a1, a2, a3);
+	{
+		const long r = m_fw->smc_untimed(m_cpu.id, fid, a1, a2, a3);
+		m_sim.signals_changed(m_cpu.id);
+		return r;
+	}
 	}
 	const long r = m_fw->smc(m_cpu.id, fid, a1, a2, a3);
+	m_sim.signals_changed(m_cpu.id);
 	m_pe.boundary();
 	return r;
 }
@@ -172,6 +182,7 @@ void Arm64ShimImpl::sdei_entry()
 	f.regs = kl::Regs{true, kl::Ctx::sdei, m_cpu.activity};
 	f.start = now_ps();
 	m_cpu.frames.push_back(f);
+	frames_changed("handler entered");
 	const std::string saved_activity = m_cpu.activity;
 	if (m_sim.collect_trace)
 		m_sim.trace('B', int(m_cpu.id), "SDEI event 0", "handler");
@@ -182,6 +193,7 @@ void Arm64ShimImpl::sdei_entry()
 	if (m_sim.collect_trace)
 		m_sim.trace('E', int(m_cpu.id), "", "handler");
 	m_cpu.frames.pop_back();
+	frames_changed("handler left");
 	m_cpu.activity = saved_activity;
 }
 
@@ -222,6 +234,7 @@ void Arm64ShimImpl::vector(cpu::Arm64Exception which)
 	f.regs = kl::Regs{true, kl::Ctx::irq, m_cpu.activity};
 	f.start = now_ps();
 	m_cpu.frames.push_back(f);
+	frames_changed("handler entered");
 	const std::string saved_activity = m_cpu.activity;
 	if (m_sim.collect_trace)
 		m_sim.trace('B', int(m_cpu.id), "exception", "handler");
@@ -229,6 +242,7 @@ void Arm64ShimImpl::vector(cpu::Arm64Exception which)
 	if (m_sim.collect_trace)
 		m_sim.trace('E', int(m_cpu.id), "", "handler", {{"ctx", kl::ctx_name(m_cpu.frames.back().ctx)}});
 	m_cpu.frames.pop_back();
+	frames_changed("handler left");
 	m_cpu.activity = saved_activity;
 }
 

@@ -3,6 +3,7 @@
 #include "kl/variant.hpp"
 #include "models/common/error.hpp"
 #include "sim/batch.hpp"
+#include "sim/diag.hpp"
 #include "sim/engine.hpp"
 #include "sim/explore.hpp"
 #include "sim/overrides.hpp"
@@ -10,6 +11,7 @@
 #include "sim/scenario.hpp"
 #include "sim/sweep.hpp"
 #include "srcmode/source.hpp"
+#include "sim/vcd.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -20,6 +22,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -92,6 +95,15 @@ void test_hooks()
 			std::this_thread::sleep_for(std::chrono::seconds(1));
 }
 
+diag::Level log_level_option(const po::variables_map& vm)
+{
+	const std::string w = vm["log-level"].as<std::string>();
+	const auto l = parse_log_level(w);
+	if (!l)
+		throw UsageError("--log-level: '" + w + "' is not a level; give one of " + log_level_words());
+	return *l;
+}
+
 int cmd_run(int argc, char** argv)
 {
 	po::options_description opts("stopsim run FILE [options]");
@@ -104,6 +116,9 @@ int cmd_run(int argc, char** argv)
 		("seed", po::value<uint64_t>(), "seed for every random choice (default: the scenario's)")
 		("json", po::value<std::string>(), "write the JSON report to this file ('-' for stdout)")
 		("trace", po::value<std::string>(), "write a Perfetto/Chrome trace-event JSON file")
+		("vcd", po::value<std::string>(), "write a VCD waveform of every CPU's masks, lines, context and online bit")
+		("log-level", po::value<std::string>()->default_value("warn"),
+		 "the simulator's own diagnostics on stderr: trace, debug, info or warn")
 		("quiet,q", "print nothing; the exit code and --json carry the result")
 		("kernel-source", po::value<std::string>(), "DIR: run the stop code compiled from the Linux tree at DIR (source mode)");
 	// clang-format on
@@ -121,6 +136,7 @@ int cmd_run(int argc, char** argv)
 	}
 	if (!vm.count("file"))
 		throw UsageError("run: missing scenario FILE");
+	start_diagnostics(log_level_option(vm));
 	const std::string file = vm["file"].as<std::string>();
 	if (vm.count("kernel-source"))
 		set_kernel_source_override(fs::absolute(vm["kernel-source"].as<std::string>()).lexically_normal().string());
@@ -155,7 +171,25 @@ int cmd_run(int argc, char** argv)
 	test_hooks();
 	RunOptions ro;
 	ro.collect_trace = vm.count("trace") > 0;
+	/* The waveform file is opened before the run, so a path that cannot be written fails at once. */
+	std::unique_ptr<VcdRecorder> vcd;
+	std::ofstream vcd_file;
+	const std::string vcd_path = vm.count("vcd") ? vm["vcd"].as<std::string>() : "";
+	if (vm.count("vcd")) {
+		vcd_file.open(vcd_path, std::ios::binary | std::ios::trunc);
+		if (!vcd_file)
+			throw UsageError("cannot write " + vcd_path);
+		vcd = std::make_unique<VcdRecorder>("stopsim " STOPSIM_VERSION ": " + sc.name + " (" + sc.variant + "), seed " +
+						    std::to_string(seed));
+		ro.vcd = vcd.get();
+	}
 	RunResult r = run_scenario(sc, seed, ro);
+	if (vcd) {
+		vcd->finish(r.sim_ps);
+		if (!(vcd_file << vcd->text()) || !vcd_file.flush())
+			throw UsageError("cannot write " + vcd_path);
+		vcd_file.close();
+	}
 	const bool quiet = vm.count("quiet") > 0;
 	const std::string json_out = vm.count("json") ? vm["json"].as<std::string>() : "";
 	if (!quiet && json_out != "-") {

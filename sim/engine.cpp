@@ -291,6 +291,7 @@ RunResult run_scenario(const Scenario& sc, uint64_t seed, const RunOptions& opts
 	s_sim = new Sim(sc, seed, kernel_config(sc));
 	Sim& sim = *s_sim;
 	sim.collect_trace = opts.collect_trace;
+	sim.vcd = opts.vcd;
 	RunResult& r = sim.res;
 	if (!sc.kernel_source.empty()) {
 		srcmode::SourceInfo si;

@@ -6,8 +6,11 @@
 
 namespace stopsim {
 
+class VcdRecorder;
+
 struct RunOptions {
 	bool collect_trace = false;
+	VcdRecorder* vcd = nullptr; ///< record a waveform (the platform attaches it)
 };
 
 /// Simulate `sc` with `seed`. SystemC elaborates once per process: call this once.

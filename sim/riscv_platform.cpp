@@ -9,10 +9,12 @@
 #include "models/el3-firmware/sbi_firmware.hpp"
 #include "sim/faults.hpp"
 #include "sim/platform.hpp"
+#include "sim/vcd.hpp"
 #include "sim/riscv_shim.hpp"
 #include "sim/units.hpp"
 #include "sim/workload.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace stopsim {
@@ -167,6 +169,8 @@ public:
 		m_fw->set_client([this](unsigned hart, uint32_t event, uint64_t) { m_shims.at(hart)->sse_entry(event); });
 		m_fw->set_stop_hook([this](unsigned hart) { m_shims.at(hart)->hart_stopped(); });
 		m_fw->set_note_hook([this](unsigned hart, const std::string& what) { m_sim.log(int(hart), "sbi", what); });
+		if (sim.vcd)
+			attach_vcd(*sim.vcd);
 		SC_THREAD(boot);
 	}
 
@@ -191,6 +195,43 @@ public:
 	EventQueue events;
 
 private:
+	/// --vcd: sstatus.SIE, the privilege mode, S-level and M-level interrupts pending and enabled,
+	/// the SSE hart mask, the most advanced local SSE event, an SSE event pending, HSM started.
+	void attach_vcd(VcdRecorder& vcd)
+	{
+		vcd.attach(m_sim,
+			   {{"sie", 1},
+			    {"mode", 2},
+			    {"s_irq_pending", 1},
+			    {"m_irq_pending", 1},
+			    {"sse_masked", 1},
+			    {"sse_event", 2},
+			    {"sse_pending", 1},
+			    {"hsm_started", 1}},
+			   [this](unsigned i, uint64_t* o) {
+				   const cpu::RiscvHartCore& core = m_harts[i]->core();
+				   const uint64_t live = core.mip() & core.mie;
+				   o[0] = core.mstatus_sie;
+				   o[1] = unsigned(core.priv);
+				   o[2] = (live & core.mideleg) != 0;
+				   o[3] = (live & ~core.mideleg) != 0;
+				   const sbi::HartSbi& h = m_fw->core().hart(i);
+				   o[4] = h.sse_masked;
+				   /* 0 unused, 1 registered, 2 enabled, 3 running */
+				   unsigned best = 0;
+				   bool pending = false;
+				   for (const sbi::SseEvent& e : h.local) {
+					   best = std::max(best, unsigned(e.state));
+					   pending = pending || e.pending;
+				   }
+				   o[5] = best;
+				   o[6] = pending;
+				   o[7] = h.hsm == sbi::HsmState::started;
+			   });
+		for (unsigned i = 0; i < m_harts.size(); i++)
+			m_harts[i]->set_state_observer([this, i] { m_sim.signals_changed(i); });
+	}
+
 	/// Linux's S-level set-up on a hart: sie.SSIE/STIE/SEIE, and its IMSIC S file when AIA IPIs are used.
 	void s_mode_init(unsigned hart)
 	{

@@ -36,8 +36,11 @@ sbiret RiscvShimImpl::sbi_ecall(int ext, int fid, unsigned long a0, unsigned lon
 		r = m_fw.ecall_untimed(m_cpu.id, uint32_t(ext), uint32_t(fid), a0, a1, a2);
 	} else {
 		r = m_fw.ecall(m_cpu.id, uint32_t(ext), uint32_t(fid), a0, a1, a2);
-		m_pe.boundary();
 	}
+	/* An SBI call can change another hart's SSE state (INJECT makes its event pending). */
+	m_sim.signals_changed_all();
+	if (!m_untimed)
+		m_pe.boundary();
 	return sbiret{r.error, r.value};
 }
 
@@ -174,6 +177,7 @@ void RiscvShimImpl::vector(cpu::RiscvIrq which)
 	f.regs = kl::Regs{true, kl::Ctx::irq, m_cpu.activity};
 	f.start = now_ps();
 	m_cpu.frames.push_back(f);
+	frames_changed("handler entered");
 	const std::string saved_activity = m_cpu.activity;
 	if (m_sim.collect_trace)
 		m_sim.trace('B', int(m_cpu.id), "exception", "handler");
@@ -184,6 +188,7 @@ void RiscvShimImpl::vector(cpu::RiscvIrq which)
 	if (m_sim.collect_trace)
 		m_sim.trace('E', int(m_cpu.id), "", "handler", {{"ctx", kl::ctx_name(m_cpu.frames.back().ctx)}});
 	m_cpu.frames.pop_back();
+	frames_changed("handler left");
 	m_cpu.activity = saved_activity;
 }
 
@@ -195,6 +200,7 @@ void RiscvShimImpl::sse_entry(uint32_t event)
 	f.regs = kl::Regs{true, kl::Ctx::nmi, m_cpu.activity};
 	f.start = now_ps();
 	m_cpu.frames.push_back(f);
+	frames_changed("handler entered");
 	const std::string saved_activity = m_cpu.activity;
 	if (m_sim.collect_trace) {
 		char b[32];
@@ -211,6 +217,7 @@ void RiscvShimImpl::sse_entry(uint32_t event)
 	if (m_sim.collect_trace)
 		m_sim.trace('E', int(m_cpu.id), "", "handler");
 	m_cpu.frames.pop_back();
+	frames_changed("handler left");
 	m_cpu.activity = saved_activity;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 #include "sim/sim_state.hpp"
 
+#include "models/common/diag.hpp"
 #include "kl/native_time.hpp"
 #include "models/common/error.hpp"
 
@@ -195,6 +196,8 @@ public:
 			if (m_sim.collect_trace)
 				m_sim.trace('i', int(m_cpu.id), online ? "set_cpu_online(true)" : "set_cpu_online(false)", "kernel",
 					    {{"cpu", std::to_string(cpu)}});
+			STOPSIM_DIAG(debug, m_cpu.id, "kernel", "set_cpu_online(" + std::to_string(cpu) + ", " + (online ? "true" : "false") + ")");
+			m_sim.signals_changed(cpu);
 		}
 		m_sim.notify_store();
 		spend(m_sim.sc.costs.store_cycles);
@@ -340,6 +343,7 @@ public:
 		r.sent = now_ps();
 		m_open_rung = m_sim.res.rungs.size();
 		m_sim.res.rungs.push_back(r);
+		STOPSIM_DIAG(debug, m_cpu.id, "kernel", std::string("rung ") + rung + " to CPUs " + targets.to_range_list());
 		if (m_sim.collect_trace)
 			m_sim.trace('B', int(m_cpu.id), std::string("rung ") + rung, "rung", {{"targets", targets.to_range_list()}});
 	}
@@ -374,6 +378,7 @@ public:
 		}
 		f.stop_handler = fn;
 		m_cpu.stop_entries++;
+		STOPSIM_DIAG(debug, m_cpu.id, "kernel", std::string("stop handler ") + fn + " in " + kl::ctx_name(f.ctx) + " context");
 		if (m_sim.collect_trace)
 			m_sim.trace('i', int(m_cpu.id), fn, "kernel", {{"ctx", kl::ctx_name(f.ctx)}});
 	}
@@ -413,7 +418,14 @@ protected:
 		if (!m_cpu.frames.empty()) {
 			m_cpu.frames.back().ctx = c;
 			m_cpu.frames.back().regs.taken_as = c;
+			m_sim.signals_changed(m_cpu.id);
 		}
+	}
+	/// A handler frame was pushed or popped.
+	void frames_changed(const char* what)
+	{
+		m_sim.signals_changed(m_cpu.id);
+		STOPSIM_DIAG(trace, m_cpu.id, "shim", std::string(what) + " (depth " + std::to_string(m_cpu.frames.size()) + ")");
 	}
 	/// Spend cycles and reach a boundary (interrupts may be taken), unless booting untimed.
 	void spend(uint64_t cycles)
@@ -441,6 +453,9 @@ public:
 		}
 		m_sim.set_activity(m_cpu, st == CpuState::off ? "off (PSCI CPU_OFF)"
 					  : st == CpuState::wedged ? "wedged in EL3" : "parked");
+		STOPSIM_DIAG(info, m_cpu.id, "shim", std::string("stopped: ") + m_cpu.activity +
+							    (m_cpu.stopped_by ? " (by " + *m_cpu.stopped_by + ")" : ""));
+		m_sim.signals_changed(m_cpu.id);
 		m_sim.notify_store();
 	}
 protected:

@@ -20,6 +20,9 @@
 namespace stopsim {
 
 class ShimCommon;
+class VcdRecorder;
+void vcd_sample(VcdRecorder& r, unsigned cpu);
+void vcd_sample_all(VcdRecorder& r);
 
 /// One exception frame on a CPU: how it was entered and whether a stop handler runs in it.
 struct Frame {
@@ -71,6 +74,7 @@ struct Sim {
 	sc_core::sc_event never;         ///< never notified: a CPU that has left Linux waits on it
 	std::map<std::string, int> locks;///< spinlock name -> holder CPU (-1 free)
 	bool collect_trace = false;
+	VcdRecorder* vcd = nullptr;      ///< --vcd: the waveform being recorded (null: none)
 	RunResult res;
 
 	// End of run.
@@ -89,6 +93,17 @@ struct Sim {
 	void trace(char ph, int tid, const std::string& name, const std::string& cat,
 		   std::map<std::string, std::string> args = {}, Ps dur = 0);
 	void notify_store() { mem_changed.notify(sc_core::SC_ZERO_TIME); }
+	/// A CPU's masks, lines, handler context or online bit may have changed (the --vcd hook).
+	void signals_changed(unsigned cpu)
+	{
+		if (vcd)
+			vcd_sample(*vcd, cpu);
+	}
+	void signals_changed_all()
+	{
+		if (vcd)
+			vcd_sample_all(*vcd);
+	}
 	void machine_end(unsigned cpu, const std::string& how);
 	void declare_deadlock(unsigned cpu, const std::string& lock, int holder);
 	void set_activity(CpuRt& c, const std::string& what);

@@ -7,6 +7,7 @@
 #include "models/lapic/apic_bus.hpp"
 #include "sim/faults.hpp"
 #include "sim/platform.hpp"
+#include "sim/vcd.hpp"
 #include "sim/workload.hpp"
 #include "sim/x86_shim.hpp"
 
@@ -100,6 +101,8 @@ public:
 		}
 		for (const CpuSpec& cs : sc.cpu_specs)
 			sim.cpus[cs.cpu].spec = &cs;
+		if (sim.vcd)
+			attach_vcd(*sim.vcd);
 		SC_THREAD(boot);
 	}
 
@@ -107,6 +110,22 @@ public:
 	EventQueue events;
 
 private:
+	/// --vcd: EFLAGS.IF, the APIC's INTR line, NMI latched and NMI blocked (until IRET), SMM.
+	void attach_vcd(VcdRecorder& vcd)
+	{
+		vcd.attach(m_sim, {{"if", 1}, {"intr_line", 1}, {"nmi_pending", 1}, {"nmi_blocked", 1}, {"smm", 1}},
+			   [this](unsigned i, uint64_t* o) {
+				   const cpu::X86CpuCore& core = m_cpus[i]->core();
+				   o[0] = core.if_flag;
+				   o[1] = core.intr_line;
+				   o[2] = core.nmi_pending;
+				   o[3] = core.nmi_blocked;
+				   o[4] = core.in_smm;
+			   });
+		for (unsigned i = 0; i < m_cpus.size(); i++)
+			m_cpus[i]->set_state_observer([this, i] { m_sim.signals_changed(i); });
+	}
+
 	void note(const lapic::ApicNote& n)
 	{
 		static const char* names[] = {"sent", "dropped", "delayed", "accepted", "merged", "lost (APIC disabled)", "NMI"};

@@ -126,6 +126,7 @@ kl::Regs X86ShimImpl::enter_nmi_context()
 	f.regs = kl::Regs{true, kl::Ctx::nmi, m_cpu.activity};
 	f.start = now_ps();
 	m_cpu.frames.push_back(f);
+	frames_changed("NMI context entered");
 	return f.regs;
 }
 
@@ -137,6 +138,7 @@ void X86ShimImpl::vector(cpu::X86Exception which, unsigned vec)
 	f.regs = kl::Regs{true, f.ctx, m_cpu.activity};
 	f.start = now_ps();
 	m_cpu.frames.push_back(f);
+	frames_changed("handler entered");
 	const std::string saved_activity = m_cpu.activity;
 	if (m_sim.collect_trace)
 		m_sim.trace('B', int(m_cpu.id), nmi ? "NMI" : "interrupt " + std::to_string(vec), "handler");
@@ -149,6 +151,7 @@ void X86ShimImpl::vector(cpu::X86Exception which, unsigned vec)
 	if (m_sim.collect_trace)
 		m_sim.trace('E', int(m_cpu.id), "", "handler");
 	m_cpu.frames.pop_back();
+	frames_changed("handler left");
 	m_cpu.activity = saved_activity;
 }
 

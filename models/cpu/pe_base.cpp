@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/cpu/pe_base.hpp"
+#include "models/common/diag.hpp"
 #include "models/common/error.hpp"
 
 namespace stopsim::cpu {
@@ -34,6 +35,7 @@ void PeBase::boundary()
 		++m_depth;
 		take_exception();
 		--m_depth;
+		state_changed();
 	}
 }
 
@@ -60,9 +62,12 @@ void PeBase::wfi(Ps deadline, const sc_core::sc_event* extra)
 {
 	if (line_asserted())
 		return;
+	STOPSIM_DIAG(trace, m_id, "pe", "WFI: sleeping until an interrupt line changes");
 	sleep_until(deadline, extra);
-	if (line_asserted())
+	if (line_asserted()) {
+		STOPSIM_DIAG(trace, m_id, "pe", "WFI: woken by an interrupt line");
 		advance(m_params.wfi_wake_cycles);
+	}
 }
 
 } // namespace stopsim::cpu

@@ -32,6 +32,10 @@ public:
 	const Clock& clock() const { return m_clk; }
 	const PeParams& pe_params() const { return m_params; }
 
+	/// Observe changes of this PE's interrupt state: its lines, exception entry and return, and
+	/// the masks its architecture reports (waveforms). The observer reads the state itself.
+	void set_state_observer(std::function<void()> fn) { m_state_observer = std::move(fn); }
+
 	/// The software this PE runs, started at time 0 in the PE's thread.
 	void set_software(std::function<void()> main) { m_software = std::move(main); }
 
@@ -58,7 +62,17 @@ protected:
 	/// The architecture enters, runs and leaves one exception.
 	virtual void take_exception() = 0;
 	/// Lines changed: wake the software if it sleeps.
-	void lines_changed() { m_wake.notify(sc_core::SC_ZERO_TIME); }
+	void lines_changed()
+	{
+		m_wake.notify(sc_core::SC_ZERO_TIME);
+		state_changed();
+	}
+	/// Interrupt state changed (a mask, a line, an exception entered or left).
+	void state_changed()
+	{
+		if (m_state_observer)
+			m_state_observer();
+	}
 
 private:
 	void run();
@@ -67,6 +81,7 @@ private:
 	PeParams m_params;
 	Clock m_clk;
 	std::function<void()> m_software;
+	std::function<void()> m_state_observer;
 	sc_core::sc_event m_wake;
 	unsigned m_depth = 0;
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/cpu/riscv_hart.hpp"
+#include "models/common/diag.hpp"
 #include "models/common/error.hpp"
 
 namespace stopsim::cpu {
@@ -13,16 +14,20 @@ void RiscvHart::set_line(uint64_t bit, bool level)
 {
 	const uint64_t old = m_core.mip_hw;
 	m_core.mip_hw = level ? (old | bit) : (old & ~bit);
-	if (m_core.mip_hw != old)
+	if (m_core.mip_hw != old) {
+		STOPSIM_DIAG(trace, id(), "hart", "mip bit " + std::to_string(__builtin_ctzll(bit)) + (level ? " set" : " cleared"));
 		changed();
+	}
 }
 
 void RiscvHart::set_soft_pending(uint64_t bit, bool on)
 {
 	const uint64_t old = m_core.mip_sw;
 	m_core.mip_sw = on ? (old | bit) : (old & ~bit);
-	if (m_core.mip_sw != old)
+	if (m_core.mip_sw != old) {
+		STOPSIM_DIAG(trace, id(), "hart", "mip bit " + std::to_string(__builtin_ctzll(bit)) + (on ? " set" : " cleared"));
 		changed();
+	}
 }
 
 void RiscvHart::write_sie(bool on)
@@ -32,6 +37,7 @@ void RiscvHart::write_sie(bool on)
 	m_core.mstatus_sie = on;
 	if (m_sie_observer)
 		m_sie_observer(on);
+	state_changed();
 }
 
 void RiscvHart::write_mie_bits(uint64_t set, uint64_t clear)
@@ -50,6 +56,7 @@ void RiscvHart::set_priv(Priv p)
 	if (p == Priv::M)
 		m_m_since = now;
 	m_core.priv = p;
+	state_changed();
 }
 
 Ps RiscvHart::m_mode_ps() const
@@ -64,6 +71,7 @@ MTrapFrame RiscvHart::trap_to_m()
 	m_core.mstatus_mpie = m_core.mstatus_mie;
 	m_core.mstatus_mie = false;
 	set_priv(Priv::M);
+	STOPSIM_DIAG(trace, id(), "hart", "trap to M-mode");
 	return f;
 }
 
@@ -80,6 +88,8 @@ void RiscvHart::take_exception()
 	if (which == RiscvIrq::kNone)
 		return;
 	advance(pe_params().take_cycles + pe_params().entry_cycles);
+	static const char* const names[] = {"none", "MEI", "MSI", "MTI", "SEI", "SSI", "STI"};
+	STOPSIM_DIAG(debug, id(), "hart", std::string(names[int(which)]) + " taken to " + (is_m_level(which) ? "M" : "S") + "-mode");
 	if (is_m_level(which)) {
 		STOPSIM_ASSERT(m_mvec, name() + std::string(": M-level interrupt with no M-mode firmware"));
 		const MTrapFrame f = trap_to_m();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/cpu/x86_cpu.hpp"
+#include "models/common/diag.hpp"
 #include "models/common/error.hpp"
 
 namespace stopsim::cpu {
@@ -13,12 +14,17 @@ X86Cpu::X86Cpu(sc_core::sc_module_name name, unsigned id, const PeParams& params
 
 void X86Cpu::apic_intr(bool asserted)
 {
+	if (asserted && !m_core.intr_line)
+		STOPSIM_DIAG(debug, id(), "cpu", std::string("INTR asserted") + (m_core.if_flag ? "" : ", masked (IF=0)"));
 	m_core.intr_line = asserted;
 	lines_changed();
 }
 
 void X86Cpu::apic_nmi()
 {
+	STOPSIM_DIAG(debug, id(), "cpu", std::string("NMI latched") +
+						  (m_core.nmi_pending ? " (one already waits: merged)" : "") +
+						  (m_core.in_smm ? ", held in SMM" : m_core.nmi_blocked ? ", blocked until IRET" : ""));
 	m_core.raise_nmi();
 	lines_changed();
 }
@@ -40,11 +46,15 @@ void X86Cpu::take_exception()
 			return; // withdrawn meanwhile (the spurious case)
 		vector = unsigned(v);
 	}
+	STOPSIM_DIAG(debug, id(), "cpu", which == X86Exception::kNmi ? std::string("NMI taken")
+								      : "interrupt vector " + std::to_string(vector) + " taken");
 	// An interrupt gate clears IF; IRET restores EFLAGS and unblocks NMIs.
 	m_core.if_flag = false;
+	state_changed();
 	m_vector(which, vector);
 	m_core.if_flag = saved_if;
 	m_core.iret();
+	state_changed();
 }
 
 } // namespace stopsim::cpu

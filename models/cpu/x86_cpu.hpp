@@ -27,9 +27,19 @@ public:
 	lapic::ApicBus& apic() { return m_apic; }
 
 	/// CLI / STI (the change is seen at the next boundary).
-	void set_if(bool on) { m_core.if_flag = on; }
+	void set_if(bool on)
+	{
+		if (m_core.if_flag == on)
+			return;
+		m_core.if_flag = on;
+		state_changed();
+	}
 	/// Enter or leave SMM (firmware residency).
-	void enter_smm() { m_core.enter_smm(); }
+	void enter_smm()
+	{
+		m_core.enter_smm();
+		state_changed();
+	}
 	void rsm()
 	{
 		m_core.rsm();

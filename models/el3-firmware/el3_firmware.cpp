@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/el3-firmware/el3_firmware.hpp"
+#include "models/common/diag.hpp"
 #include "models/common/error.hpp"
 #include "models/gic/gic_regs.hpp"
+
+#include <cstdio>
+#include <string>
 
 namespace stopsim::el3 {
 
@@ -11,6 +15,50 @@ El3Firmware::El3Firmware(sc_core::sc_module_name name, const El3Params& p, gic::
 	  m_power_state(m_pes.size(), PowerState::kOn)
 {
 }
+
+namespace {
+
+const char* fid_name(uint32_t fid)
+{
+	switch (fid) {
+	case SDEI_VERSION:
+		return "SDEI_VERSION";
+	case SDEI_EVENT_REGISTER:
+		return "SDEI_EVENT_REGISTER";
+	case SDEI_EVENT_ENABLE:
+		return "SDEI_EVENT_ENABLE";
+	case SDEI_EVENT_DISABLE:
+		return "SDEI_EVENT_DISABLE";
+	case SDEI_EVENT_COMPLETE:
+		return "SDEI_EVENT_COMPLETE";
+	case SDEI_EVENT_COMPLETE_AND_RESUME:
+		return "SDEI_EVENT_COMPLETE_AND_RESUME";
+	case SDEI_EVENT_UNREGISTER:
+		return "SDEI_EVENT_UNREGISTER";
+	case SDEI_PE_MASK:
+		return "SDEI_PE_MASK";
+	case SDEI_PE_UNMASK:
+		return "SDEI_PE_UNMASK";
+	case SDEI_EVENT_SIGNAL:
+		return "SDEI_EVENT_SIGNAL";
+	case SDEI_PRIVATE_RESET:
+		return "SDEI_PRIVATE_RESET";
+	case PSCI_VERSION:
+		return "PSCI_VERSION";
+	case PSCI_CPU_OFF:
+		return "PSCI_CPU_OFF";
+	}
+	return "unknown";
+}
+
+std::string hex32(uint32_t v)
+{
+	char b[16];
+	std::snprintf(b, sizeof b, "0x%08x", v);
+	return b;
+}
+
+} // namespace
 
 int El3Firmware::pe_of_mpidr(uint64_t mpidr) const
 {
@@ -33,6 +81,7 @@ void El3Firmware::at_el3(unsigned pe, uint32_t cycles)
 
 void El3Firmware::leave(unsigned pe, PowerState st)
 {
+	STOPSIM_DIAG(info, pe, "el3", st == PowerState::kOff ? "PSCI CPU_OFF: PE powered off" : "PE wedged in EL3");
 	m_power_state.at(pe) = st;
 	m_pes.at(pe)->set_el(3);
 	if (m_power)
@@ -71,6 +120,7 @@ long El3Firmware::call(unsigned pe, uint32_t fid, uint64_t a1, uint64_t a2, uint
 		TimedScope(bool& f, bool v) : flag(f), old(f) { flag = v; }
 		~TimedScope() { flag = old; }
 	} scope(m_timed, timed);
+	STOPSIM_DIAG(debug, pe, "el3", std::string("SMC ") + hex32(fid) + " (" + fid_name(fid) + ")" + (timed ? "" : " at boot"));
 	STOPSIM_ASSERT(timed || (fid != SDEI_EVENT_SIGNAL && fid != PSCI_CPU_OFF), "SIGNAL/CPU_OFF at boot");
 	const bool sdei_call = (fid & 0xffffff00u) == 0xC4000000u && fid >= SDEI_VERSION && fid <= 0xC4000032u;
 	if (sdei_call && !m_p.sdei) {
@@ -166,6 +216,10 @@ void El3Firmware::handle_fiq(unsigned pe)
 		return;
 	}
 	const Dispatch d = m_core.on_acknowledge(pe);
+	STOPSIM_DIAG(debug, pe, "el3", std::string("SDEI event 0 acknowledged: ") +
+					       (d == Dispatch::kRun            ? "dispatching to the client"
+						: d == Dispatch::kMaskedNoEoi ? "PE masked, not dispatched"
+									      : "not registered/enabled, dropped"));
 	if (d != Dispatch::kRun)
 		m_core.note_dropped(pe);
 	switch (d) {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/el3-firmware/sbi_firmware.hpp"
+#include "models/common/diag.hpp"
 #include "models/common/error.hpp"
+
+#include <cstdio>
 
 namespace stopsim::sbi {
 
@@ -64,6 +67,13 @@ SbiRet SbiFirmware::ecall_untimed(unsigned hart, uint32_t ext, uint32_t fid, uin
 
 SbiRet SbiFirmware::call(unsigned hart, uint32_t ext, uint32_t fid, uint64_t a0, uint64_t a1, uint64_t a2)
 {
+	if (diag::enabled(diag::Level::debug)) {
+		const char* e = ext == SBI_EXT_IPI ? "IPI" : ext == SBI_EXT_HSM ? "HSM" : ext == SBI_EXT_SSE ? "SSE" : "?";
+		char b[96];
+		std::snprintf(b, sizeof b, "ecall %s fid %u (a0 0x%llx, a1 0x%llx)%s", e, fid, (unsigned long long)a0,
+			      (unsigned long long)a1, m_timed ? "" : " at boot");
+		diag::emit(diag::Level::debug, int(hart), "sbi", b);
+	}
 	SbiRet r;
 	switch (ext) {
 	case SBI_EXT_IPI: {
@@ -145,6 +155,7 @@ SbiRet SbiFirmware::call(unsigned hart, uint32_t ext, uint32_t fid, uint64_t a0,
 
 void SbiFirmware::hart_stopped(unsigned hart)
 {
+	STOPSIM_DIAG(info, hart, "sbi", "HSM HART_STOP: hart stopped");
 	if (m_note) {
 		for (const SseEvent& e : m_core.hart(hart).local)
 			if (e.state == SseState::running)
@@ -194,6 +205,11 @@ void SbiFirmware::return_path(unsigned hart, Priv to)
 void SbiFirmware::inject(unsigned hart, uint32_t id)
 {
 	cpu::RiscvHart& h = *m_harts.at(hart);
+	if (diag::enabled(diag::Level::debug)) {
+		char b[64];
+		std::snprintf(b, sizeof b, "SSE event 0x%x injected into S-mode", id);
+		diag::emit(diag::Level::debug, int(hart), "sbi", b);
+	}
 	m_core.sse_begin(hart, id);
 	spend(hart, m_p.sse_inject_cycles);
 	/* SPIE = SIE, SIE = 0, enter S at the entry point: sstatus.SIE never gated the injection. */

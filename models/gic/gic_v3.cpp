@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/gic/gic_v3.hpp"
+#include "models/common/diag.hpp"
 #include "models/common/error.hpp"
 
 #include <cstring>
@@ -21,6 +22,20 @@ GicV3::GicV3(sc_core::sc_module_name name, const GicParams& params, EventQueue& 
 
 void GicV3::note(SgiEvent e, unsigned s, unsigned t, unsigned i, Ps d)
 {
+	/* A fault firing is info; the ordinary life of an SGI is debug. */
+	const diag::Level level = e == SgiEvent::kDropped || e == SgiEvent::kDelayed ? diag::Level::info : diag::Level::debug;
+	if (diag::enabled(level)) {
+		static const char* const what[] = {"sent", "dropped by a fault", "delayed by a fault", "pending", "merged into the pending one",
+						   "rejected"};
+		std::string text = "SGI " + std::to_string(i) + " " + what[int(e)];
+		if (e == SgiEvent::kPending || e == SgiEvent::kMerged || e == SgiEvent::kRejected)
+			text += " (from cpu " + std::to_string(s) + ")";
+		else
+			text += " (cpu " + std::to_string(s) + " -> cpu " + std::to_string(t) + ")";
+		if (d)
+			text += ", " + std::to_string(d) + " ps late";
+		diag::emit(level, int(e == SgiEvent::kSent ? s : t), "gic", text);
+	}
 	if (m_observer)
 		m_observer(SgiNote{e, s, t, i, d});
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/lapic/apic_bus.hpp"
+#include "models/common/diag.hpp"
 #include "models/common/error.hpp"
 
 #include <cstring>
@@ -17,6 +18,18 @@ ApicBus::ApicBus(sc_core::sc_module_name name, const ApicParams& p, EventQueue& 
 
 void ApicBus::note(ApicEvent e, unsigned s, unsigned t, unsigned id)
 {
+	/* A fault firing is info; the ordinary life of an IPI is debug. */
+	const diag::Level level = e == ApicEvent::kDropped || e == ApicEvent::kDelayed ? diag::Level::info : diag::Level::debug;
+	if (diag::enabled(level)) {
+		static const char* const what[] = {"sent", "dropped by a fault", "delayed by a fault", "accepted (IRR)",
+						   "merged into the pending one", "lost (APIC software-disabled)", "delivered (NMI)"};
+		std::string text = (id == kNmiId ? std::string("NMI") : "vector " + std::to_string(id)) + " " + what[int(e)];
+		if (e == ApicEvent::kSent || e == ApicEvent::kDropped || e == ApicEvent::kDelayed)
+			text += " (cpu " + std::to_string(s) + " -> cpu " + std::to_string(t) + ")";
+		else
+			text += " (from cpu " + std::to_string(s) + ")";
+		diag::emit(level, int(e == ApicEvent::kSent ? s : t), "apic", text);
+	}
 	if (m_observer)
 		m_observer(ApicNote{e, s, t, id});
 }
