@@ -3,6 +3,7 @@
 #include "models/common/diag.hpp"
 #include "models/common/error.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 namespace stopsim::gic {
@@ -32,8 +33,11 @@ void GicV3::note(SgiEvent e, unsigned s, unsigned t, unsigned i, Ps d)
 			text += " (from cpu " + std::to_string(s) + ")";
 		else
 			text += " (cpu " + std::to_string(s) + " -> cpu " + std::to_string(t) + ")";
-		if (d)
-			text += ", " + std::to_string(d) + " ps late";
+		if (d) {
+			char late[48];
+			std::snprintf(late, sizeof late, ", %.3f us late", double(d) / 1e6);
+			text += late;
+		}
 		diag::emit(level, int(e == SgiEvent::kSent ? s : t), "gic", text);
 	}
 	if (m_observer)
