@@ -119,6 +119,9 @@ kl::KernelConfig kernel_config(const Scenario& sc)
 	k.nonmi_ipi = sc.nonmi_ipi;
 	k.reboot_force = sc.reboot_force;
 	k.x86_sme = sc.x86_sme;
+	k.x86_kvm = sc.x86_kvm;
+	k.crash_kexec_post_notifiers = sc.crash_kexec_post_notifiers;
+	k.panic_timeout_s = unsigned(sc.panic_timeout_s);
 	k.sdei_stop_epilogue = sc.sdei_stop_epilogue == "cpu_off"             ? kl::SdeiStopEpilogue::cpu_off
 			       : sc.sdei_stop_epilogue == "complete_then_park" ? kl::SdeiStopEpilogue::complete_then_park
 									       : kl::SdeiStopEpilogue::park;

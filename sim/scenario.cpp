@@ -544,7 +544,8 @@ private:
 	{
 		if (!r.map(n, "kernel",
 			   {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs", "sdei_stop_epilogue",
-			    "nonmi_ipi", "reboot_force", "sme", "source", "manifest"}))
+			    "nonmi_ipi", "reboot_force", "sme", "source", "manifest", "crash_kexec_post_notifiers",
+			    "panic_timeout_s", "kvm"}))
 			return;
 		source_mode(n);
 		if (n["variant"]) {
@@ -572,13 +573,19 @@ private:
 		if (n["hotplug_cpu"])
 			set(r.boolean(n["hotplug_cpu"], "kernel.hotplug_cpu"), sc.hotplug_cpu);
 		for (auto [key, field] : std::vector<std::pair<const char*, bool*>>{
-			     {"nonmi_ipi", &sc.nonmi_ipi}, {"reboot_force", &sc.reboot_force}, {"sme", &sc.x86_sme}}) {
+			     {"nonmi_ipi", &sc.nonmi_ipi}, {"reboot_force", &sc.reboot_force}, {"sme", &sc.x86_sme},
+			     {"kvm", &sc.x86_kvm}}) {
 			if (!n[key])
 				continue;
 			if (sc.arch != "x86")
 				r.err(n[key], std::string("kernel.") + key + ": an x86 option");
 			set(r.boolean(n[key], std::string("kernel.") + key), *field);
 		}
+		if (n["crash_kexec_post_notifiers"])
+			set(r.boolean(n["crash_kexec_post_notifiers"], "kernel.crash_kexec_post_notifiers"),
+			    sc.crash_kexec_post_notifiers);
+		if (n["panic_timeout_s"])
+			set(r.uint(n["panic_timeout_s"], "kernel.panic_timeout_s", 0, 3600), sc.panic_timeout_s);
 		if (n["pseudo_nmi"] && sc.arch != "arm64")
 			r.err(n["pseudo_nmi"], "kernel.pseudo_nmi: an arm64 option");
 		if (n["sdei_stop_epilogue"])
@@ -911,11 +918,10 @@ private:
 						r.err(t["context"], w + ".context: only a panic or kdump is raised from NMI context");
 				}
 			}
-			if (t["kexec_returns"]) {
-				set(r.boolean(t["kexec_returns"], w + ".kexec_returns"), ts.kexec_returns);
-				if (ts.event != TriggerSpec::Event::kdump)
-					r.err(t["kexec_returns"], w + ".kexec_returns: only a kdump trigger runs kexec");
-			}
+			if (t["kexec_returns"])
+				r.err(t["kexec_returns"], w + ".kexec_returns: removed (machine_kexec() never returns); a panic "
+							      "ends in a restart with kernel.panic_timeout_s, after the crash stop with "
+							      "kernel.crash_kexec_post_notifiers");
 			if (t["cpus"]) {
 				if (ts.event != TriggerSpec::Event::backtrace)
 					r.err(t["cpus"], w + ".cpus: only a backtrace trigger takes a CPU list");

@@ -122,7 +122,6 @@ struct TriggerSpec {
 	std::vector<AfterStopAction> after_stop;
 	std::vector<unsigned> targets;   ///< backtrace: the CPUs to ask (empty: every online CPU)
 	bool in_nmi = false;             ///< x86: raised from NMI context (nmi_panic)
-	bool kexec_returns = false;      ///< kdump: machine_kexec() comes back; emergency_restart() follows
 	Loc loc;
 };
 const char* trigger_event_name(TriggerSpec::Event e);
@@ -217,6 +216,9 @@ struct Scenario {
 	bool nonmi_ipi = false;     ///< x86
 	bool reboot_force = false;  ///< x86
 	bool x86_sme = false;       ///< x86: WBINVD in stop_this_cpu
+	bool x86_kvm = false;       ///< x86: KVM's emergency virtualization callback is registered
+	bool crash_kexec_post_notifiers = false;
+	uint64_t panic_timeout_s = 0; ///< panic=: seconds to the emergency restart (0: never)
 	bool x2apic = true;         ///< x86 APIC mode
 	KernelCosts costs;
 	// the run

@@ -95,7 +95,6 @@ private:
 		}
 		m_sim.set_activity(m_c, trigger_event_name(t.event));
 		m_c.initiator = true;
-		hooks.kexec_returns = t.kexec_returns;
 		if (t.in_nmi) {
 			/* nmi_panic(): a panic raised by an NMI handler, e.g. a fatal hardware error. */
 			const kl::Regs regs = m_arch.enter_nmi_context(m_c);

@@ -28,9 +28,34 @@ const char* ctx_name(Ctx c)
 	return "?";
 }
 
+void warn_splat(Shim& k, const char* file, const char* func, const std::string& msg)
+{
+	k.pr_warn("------------[ cut here ]------------");
+	if (!msg.empty())
+		k.pr_warn(msg);
+	k.pr_warn("WARNING: CPU: " + std::to_string(k.smp_processor_id()) + " at " + file + " " + func);
+	k.pr_warn("---[ end trace 0000000000000000 ]---");
+}
+
+namespace {
+
+/// __crash_kexec(): with a crash kernel loaded, machine_crash_shutdown() and machine_kexec(),
+/// which does not return. Without one it does nothing.
+void crash_kexec(Shim& k, StopVariant& v, bool kdump_loaded)
+{
+	if (!kdump_loaded)
+		return;
+	v.machine_crash_shutdown(k, Regs{true, Ctx::task, "panic"});
+	v.machine_kexec(k);
+}
+
+} // namespace
+
 void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded, const PanicHooks& hooks)
 {
 	const unsigned this_cpu = k.smp_processor_id();
+	/* Read once at entry: the option may change while we are here. */
+	const bool post_notifiers = k.config().crash_kexec_post_notifiers;
 
 	k.local_irq_disable();
 
@@ -44,24 +69,32 @@ void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded, c
 
 	k.pr_emerg("Kernel panic - not syncing: " + msg);
 
-	if (kdump_loaded) {
-		/* __crash_kexec() -> machine_crash_shutdown() -> machine_kexec() */
+	/* The crash kernel first, unless the notifiers are to run before it. */
+	if (!post_notifiers)
+		crash_kexec(k, v, kdump_loaded);
+
+	/* panic_other_cpus_shutdown(): the crash flavour of the stop when kdump is to follow. */
+	if (!post_notifiers)
+		v.smp_send_stop(k);
+	else
 		v.crash_smp_send_stop(k);
-		k.crash_save_cpu(Regs{true, Ctx::task, "panic"}, this_cpu);
-		if (v.smp_crash_stop_failed(k))
-			k.pr_warn("Some CPUs may be stale, kdump will be unreliable.");
-		if (!hooks.kexec_returns)
-			k.machine_end(MachineEnd::kexec);
-		/* The crash kernel did not take over: the panic ends in an emergency restart. */
-		k.pr_emerg("---[ end Kernel panic - not syncing: " + msg + " ]---");
+
+	/* Notifiers, kmsg_dump() and the console flush. */
+	if (hooks.after_stop)
+		hooks.after_stop();
+
+	if (post_notifiers)
+		crash_kexec(k, v, kdump_loaded);
+
+	const unsigned timeout_s = k.config().panic_timeout_s;
+	if (timeout_s > 0) {
+		k.pr_emerg("Rebooting in " + std::to_string(timeout_s) + " seconds..");
+		/* mdelay() steps with the watchdog touched; no timers after a panic. */
+		k.mdelay(uint64_t(timeout_s) * 1000);
+		/* Not a clean reboot: nothing is shut down, but the machine comes back. */
 		v.emergency_restart(k);
 		k.machine_end(MachineEnd::restart);
 	}
-
-	v.smp_send_stop(k);
-
-	if (hooks.after_stop)
-		hooks.after_stop();
 
 	k.pr_emerg("---[ end Kernel panic - not syncing: " + msg + " ]---");
 	k.machine_end(MachineEnd::panic_halt);

@@ -2,6 +2,7 @@
 // The x86 stop and crash-stop algorithms of each era, driven through the fake x86 shim.
 #include "support/fake_x86_shim.hpp"
 
+#include "kl/panic.hpp"
 #include "kl/x86/x86_eras.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,11 +23,15 @@ template <class V> struct Open : V {
 	using V::crashing_cpu;
 	using V::cpus_stop_mask;
 	using V::emergency_handler;
+	using V::nmi_shootdown_cpus;
 	using V::nmi_local;
 	using V::stop_this_cpu;
 	using V::stopping_cpu;
 	using V::waiting_for_crash_ipi;
 };
+
+struct Machine;
+bool log_has(const Machine& m, const std::string& part);
 
 /// N fake CPUs. A fixed IPI reaches a target `ack_ns` after the send if its IF is set then; an NMI
 /// does unless the target is inside an NMI handler, where it is latched (one at most).
@@ -93,6 +98,15 @@ struct Machine {
 	std::set<unsigned> latched;
 	uint64_t ack_ns = 5000;
 };
+
+/// Some printk line contains `part`.
+bool log_has(const Machine& m, const std::string& part)
+{
+	for (const auto& l : m.w.log)
+		if (l.second.find(part) != std::string::npos)
+			return true;
+	return false;
+}
 
 bool before(const std::vector<std::string>& v, const std::string& a, const std::string& b)
 {
@@ -485,17 +499,74 @@ TEST_CASE("kl::x86: nmi_shootdown_cpus sets crash_ipi_issued only after the NMI 
 	CHECK(m.halted.count(0) == 0);
 }
 
-TEST_CASE("kl::x86 v6.5: a second nmi_shootdown_cpus warns and returns", "[kl][x86][kdump][v6.5]")
+TEST_CASE("kl::x86 v6.2+: the restart shootdown is skipped, silently, after a crash shootdown", "[kl][x86][kdump][v6.2]")
 {
-	Open<X86V6_5> v;
+	auto check = [](X86Variant& v, Machine& m) {
+		v.crash_smp_send_stop(*m.cpu[0]);
+		v.emergency_restart(*m.cpu[0]);
+		// Virtualization off on this CPU, but no second NMI, no wait and no WARN.
+		CHECK(m.w.called("cpu0: virt_off"));
+		CHECK_FALSE(log_has(m, "WARNING"));
+		CHECK(m.w.ipis.size() == 1);
+		CHECK(m.w.polls.size() == 1);
+		CHECK_FALSE(m.w.called("cpu0: invariant nmi_handler_list_intact"));
+	};
+	SECTION("v6.2")
+	{
+		Open<X86V6_2> v;
+		Machine m(4, v);
+		check(v, m);
+		CHECK(m.w.count("cpu0: lock nmi_desc_lock") == 1);
+	}
+	SECTION("v6.5")
+	{
+		Open<X86V6_5> v;
+		Machine m(4, v);
+		check(v, m);
+	}
+	SECTION("v6.6 with KVM's callback registered")
+	{
+		Open<X86V6_6> v;
+		Machine m(4, v);
+		m.w.cfg.x86_kvm = true;
+		check(v, m);
+	}
+}
+
+TEST_CASE("kl::x86 v6.6+: without KVM's callback the emergency restart shoots nothing down", "[kl][x86][v6.6]")
+{
+	SECTION("v6.6, no KVM: nothing at all")
+	{
+		Open<X86V6_6> v;
+		Machine m(4, v);
+		v.emergency_restart(*m.cpu[0]);
+		CHECK_FALSE(m.w.called("cpu0: virt_off"));
+		CHECK(m.w.ipis.empty());
+	}
+	SECTION("v6.5 (the CPU has VMX): the shootdown with no callback")
+	{
+		Open<X86V6_5> v;
+		Machine m(4, v);
+		v.emergency_restart(*m.cpu[0]);
+		CHECK(m.w.called("cpu0: virt_off"));
+		REQUIRE(m.w.ipis.size() == 1);
+		CHECK(m.w.ipis[0].vector == NMI_VECTOR);
+		CHECK(m.halted == std::set<unsigned>{1, 2, 3});
+		// No kdump callback: nobody saves registers.
+		CHECK_FALSE(m.w.called("cpu1: crash_save_cpu(1,nmi)"));
+	}
+}
+
+TEST_CASE("kl::x86 v6.2+: a direct second nmi_shootdown_cpus() is refused with one WARN splat", "[kl][x86][kdump][v6.2]")
+{
+	Open<X86V6_2> v;
 	Machine m(4, v);
 	v.crash_smp_send_stop(*m.cpu[0]);
-	v.emergency_restart(*m.cpu[0]);
-	CHECK(m.w.logged("WARNING: CPU: 0 at nmi_shootdown_cpus: called twice"));
+	v.nmi_shootdown_cpus(*m.cpu[0], false);
+	v.nmi_shootdown_cpus(*m.cpu[0], false);
+	CHECK(m.w.count("cpu0: printk warning ------------[ cut here ]------------") == 1);
+	CHECK(m.w.logged("WARNING: CPU: 0 at arch/x86/kernel/reboot.c nmi_shootdown_cpus"));
 	CHECK(m.w.ipis.size() == 1);
-	CHECK(m.w.polls.size() == 1);
-	CHECK(m.w.count("cpu0: lock nmi_desc_lock") == 1);
-	CHECK_FALSE(m.w.called("cpu0: invariant nmi_handler_list_intact"));
 }
 
 TEST_CASE("kl::x86 v5.3: a second nmi_shootdown_cpus registers \"crash\" twice", "[kl][x86][kdump][v5.3]")
@@ -507,7 +578,8 @@ TEST_CASE("kl::x86 v5.3: a second nmi_shootdown_cpus registers \"crash\" twice",
 	v.emergency_restart(*m.cpu[0]);
 	CHECK(m.w.called("cpu0: invariant nmi_handler_list_intact"));
 	CHECK(std::count(v.nmi_local.begin(), v.nmi_local.end(), "crash") == 2);
-	CHECK_FALSE(m.w.logged("WARNING: CPU: 0 at nmi_shootdown_cpus: called twice"));
+	CHECK_FALSE(log_has(m, "WARNING"));
+	CHECK(m.w.called("cpu0: virt_off"));
 	REQUIRE(m.w.ipis.size() == 2);
 	CHECK(m.w.ipis[1].vector == NMI_VECTOR);
 	// The halted CPUs are still inside the first NMI: the second one only latches, nobody acks.
@@ -617,4 +689,63 @@ TEST_CASE("kl::x86: the crash callback claims the crashing CPU's own NMI", "[kl]
 	m.deliver_nmi(0);
 	CHECK(m.halted.count(0) == 0);
 	CHECK(m.w.log.empty()); // NMI_HANDLED: no "Uhhuh"
+}
+
+TEST_CASE("kl::panic: crash_kexec_post_notifiers and panic_timeout on x86", "[kl][x86][panic]")
+{
+	SECTION("post notifiers, no crash kernel, panic_timeout 2: crash stop, countdown, emergency restart")
+	{
+		Open<X86V6_5> v;
+		Machine m(4, v);
+		m.w.cfg.crash_kexec_post_notifiers = true;
+		m.w.cfg.panic_timeout_s = 2;
+		bool notified = false;
+		PanicHooks h;
+		h.after_stop = [&] { notified = true; };
+		try {
+			panic(*m.cpu[0], v, "boom", false, h);
+			FAIL("panic() returned");
+		} catch (const fake_x86::Ended& e) {
+			CHECK(e.how == MachineEnd::restart);
+		}
+		CHECK(notified);
+		CHECK(v.crash_ipi_issued); // the crash flavour of the stop
+		CHECK(m.w.called("cpu1: crash_save_cpu(1,nmi)"));
+		CHECK(m.w.logged("Rebooting in 2 seconds.."));
+		CHECK(m.w.logged_at("Rebooting in 2 seconds..") < m.w.now_ns);
+		CHECK_FALSE(log_has(m, "end Kernel panic"));
+	}
+	SECTION("no timeout: the end line, and the panic loop")
+	{
+		Open<X86V6_5> v;
+		Machine m(4, v);
+		try {
+			panic(*m.cpu[0], v, "boom", false, {});
+			FAIL("panic() returned");
+		} catch (const fake_x86::Ended& e) {
+			CHECK(e.how == MachineEnd::panic_halt);
+		}
+		CHECK(m.w.logged("---[ end Kernel panic - not syncing: boom ]---"));
+		CHECK_FALSE(log_has(m, "Rebooting"));
+	}
+	SECTION("crash kernel loaded with post notifiers: the notifiers run, then kexec")
+	{
+		Open<X86V6_5> v;
+		Machine m(4, v);
+		m.w.cfg.crash_kexec_post_notifiers = true;
+		m.w.cfg.panic_timeout_s = 2;
+		bool notified = false;
+		PanicHooks h;
+		h.after_stop = [&] { notified = true; };
+		try {
+			panic(*m.cpu[0], v, "boom", true, h);
+			FAIL("panic() returned");
+		} catch (const fake_x86::Ended& e) {
+			CHECK(e.how == MachineEnd::kexec);
+		}
+		CHECK(notified);
+		// machine_crash_shutdown()'s crash_smp_send_stop() ran only once.
+		CHECK(m.w.ipis.size() == 1);
+		CHECK_FALSE(log_has(m, "Rebooting"));
+	}
 }

@@ -12,12 +12,15 @@ namespace kl {
 struct PanicHooks {
 	/// What the panic path does after the stop and before it ends: kmsg_dump()/console flush.
 	std::function<void()> after_stop;
-	/// kdump: machine_kexec() comes back (no usable crash kernel) and the panic path restarts the
-	/// machine with emergency_restart().
-	bool kexec_returns = false;
 };
 
-/// panic(): kdump_loaded selects __crash_kexec() (crash_smp_send_stop) over smp_send_stop().
+/// A WARN() splat: the cut-here line, the message (if any), the WARNING line naming the
+/// source file and function, and the end-of-trace line (no registers, modules or call trace).
+void warn_splat(Shim& k, const char* file, const char* func, const std::string& msg);
+
+/// panic(): kdump_loaded means a crash kernel is loaded, so __crash_kexec() kexecs into it
+/// (before the notifiers, or after them with crash_kexec_post_notifiers). Without one the panic
+/// ends in its loop, or with panic_timeout in emergency_restart().
 [[noreturn]] void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded,
 			const PanicHooks& hooks);
 /// nmi_panic(): a panic raised in NMI context; a CPU that loses the race runs nmi_panic_self_stop().

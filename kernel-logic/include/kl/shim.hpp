@@ -53,6 +53,15 @@ struct KernelConfig {
 	bool nonmi_ipi = false;    ///< x86 boot parameter nonmi_ipi (smp_no_nmi_ipi)
 	bool reboot_force = false; ///< x86 reboot=force: stop nothing
 	bool x86_sme = false;      ///< x86 CPUs may hold incoherent lines (SME): WBINVD in stop_this_cpu
+	/// Boot parameter crash_kexec_post_notifiers: panic() stops the CPUs with crash_smp_send_stop(),
+	/// runs the notifiers and kmsg_dump(), and only then tries the crash kernel.
+	bool crash_kexec_post_notifiers = false;
+	/// panic= (CONFIG_PANIC_TIMEOUT) in seconds: > 0 waits that long after the panic, then
+	/// emergency_restart(); 0 stays in the panic loop.
+	unsigned panic_timeout_s = 0;
+	/// x86: KVM is loaded and has registered its emergency "disable virtualization" callback (the
+	/// v6.6+ condition of the NMI shootdown on an emergency restart; older eras test CPU support).
+	bool x86_kvm = false;
 };
 
 /// A poll budget that never runs out (the x86 `wait` loops).

@@ -41,7 +41,18 @@ public:
 		panic_smp_self_stop(k);
 		throw std::logic_error("panic_smp_self_stop() returned");
 	}
-	/// emergency_restart() after a kexec that returned: what the architecture does first.
+	/// machine_crash_shutdown() of __crash_kexec(): stop the other CPUs, save this CPU's registers
+	/// (and, on arm64 and RISC-V, print "Starting crashdump kernel...").
+	virtual void machine_crash_shutdown(Shim& k, const Regs& regs)
+	{
+		crash_smp_send_stop(k);
+		k.crash_save_cpu(regs, k.smp_processor_id());
+	}
+	/// machine_kexec() of the crash image: the architecture's last words, then the crash kernel
+	/// runs. Never returns (nor does the kernel's).
+	[[noreturn]] virtual void machine_kexec(Shim& k) { k.machine_end(MachineEnd::kexec); }
+	/// emergency_restart() at the end of a panic with panic_timeout set: what the architecture
+	/// does before the reset (x86: the NMI shootdown that turns virtualization off).
 	virtual void emergency_restart(Shim&) {}
 	/// arch_trigger_cpumask_backtrace(): false when the architecture has no NMI backtrace.
 	virtual bool trigger_cpumask_backtrace(Shim&, const CpuMask&) { return false; }

@@ -2,6 +2,7 @@
 // Helpers of arch/arm64/kernel/smp.c and friends that every era since v4.x shares.
 #include "kl/arm64/arm64.hpp"
 #include "kl/nmi_backtrace.hpp"
+#include "kl/panic.hpp"
 
 #include <stdexcept>
 
@@ -131,6 +132,26 @@ void Arm64Variant::machine_restart(Shim& k)
 	/* arch/arm64/kernel/process.c: IRQs off, stop the others, then reset. */
 	k.local_irq_disable();
 	smp_send_stop(k);
+}
+
+void Arm64Variant::machine_crash_shutdown(Shim& k, const Regs& regs)
+{
+	/* (its local_irq_disable() is left out: panic() turned IRQs off already) */
+	crash_smp_send_stop(k);
+	k.crash_save_cpu(regs, k.smp_processor_id());
+	/* (machine_kexec_mask_interrupts() is not modelled) */
+	k.pr_info("Starting crashdump kernel...");
+}
+
+void Arm64Variant::machine_kexec(Shim& k)
+{
+	/* Crash image: a failed crash stop is worth a WARN, not a BUG (CPUs stuck in the kernel
+	   since boot are not modelled). */
+	if (smp_crash_stop_failed(k))
+		warn_splat(k, "arch/arm64/kernel/machine_kexec.c", "machine_kexec",
+			   "Some CPUs may be stale, kdump will be unreliable.");
+	k.pr_info("Bye!");
+	k.machine_end(MachineEnd::kexec);
 }
 
 } // namespace kl::arm64

@@ -2,6 +2,7 @@
 // Helpers of arch/riscv/kernel/smp.c, the ipi-mux (kernel/irq/ipi-mux.c), the SBI, ACLINT SSWI
 // and IMSIC IPI senders, and the S-mode interrupt entry, in our own words.
 #include "kl/riscv/riscv.hpp"
+#include "kl/panic.hpp"
 
 #include <stdexcept>
 
@@ -157,6 +158,26 @@ int RiscvVariant::sse_event_handler(RiscvShim&, uint32_t, const Regs&)
 void RiscvVariant::machine_restart(Shim&)
 {
 	/* arch/riscv/kernel/reset.c: do_kernel_restart() straight away; nothing stops the others. */
+}
+
+void RiscvVariant::machine_crash_shutdown(Shim& k, const Regs& regs)
+{
+	/* (its local_irq_disable() is left out: panic() turned IRQs off already) */
+	crash_smp_send_stop(k);
+	k.crash_save_cpu(regs, k.smp_processor_id());
+	/* (machine_kexec_mask_interrupts() is not modelled) */
+	k.pr_info("Starting crashdump kernel...");
+}
+
+void RiscvVariant::machine_kexec(Shim& k)
+{
+	if (smp_crash_stop_failed(k))
+		warn_splat(k, "arch/riscv/kernel/machine_kexec.c", "machine_kexec",
+			   "Some CPUs may be stale, kdump will be unreliable.");
+	/* (the "Will call new kernel at ..." and "FDT image at ..." notices name addresses the
+	   simulator does not have: left out) */
+	k.printk(Level::notice, "Bye...");
+	k.machine_end(MachineEnd::kexec);
 }
 
 } // namespace kl::riscv

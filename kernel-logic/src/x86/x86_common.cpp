@@ -2,6 +2,7 @@
 // What every x86 era shares: NMI handler registration and dispatch, the REBOOT vector, the
 // stopped CPU's HLT loop, and the kdump NMI shootdown with crash_nmi_callback().
 #include "kl/x86/x86.hpp"
+#include "kl/panic.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -154,8 +155,12 @@ void X86Variant::nmi_shootdown_cpus(X86Shim& k, bool kdump_callback)
 
 	k.local_irq_disable();
 	if (crash_ipi_issued && refuses_second_shootdown()) {
-		/* Not re-entrant: a second call (an emergency restart after kdump) only warns. */
-		k.pr_warn("WARNING: CPU: " + std::to_string(self) + " at nmi_shootdown_cpus: called twice");
+		/* A second shootdown would register the handler again: refuse it, warning once. (The
+		   restart path never gets here: it checks the flag itself.) */
+		if (!warned_twice) {
+			k.write_once(warned_twice, true);
+			warn_splat(k, "arch/x86/kernel/reboot.c", "nmi_shootdown_cpus", "");
+		}
 		return;
 	}
 	k.write_once(crashing_cpu, int(self));
@@ -202,8 +207,17 @@ void X86Variant::crash_smp_send_stop(Shim& k)
 
 void X86Variant::emergency_restart(Shim& k)
 {
-	/* nmi_shootdown_cpus_on_restart(): get VMX/SVM off every CPU before the reset. */
-	nmi_shootdown_cpus(x86_shim(k), false);
+	X86Shim& x = x86_shim(k);
+	/* emergency_reboot_disable_virtualization(): VMX and SVM block INIT, so every CPU must
+	   leave them before the reset; NMIs are the only IPI that still works. */
+	k.local_irq_disable();
+	if (restart_shootdown_needs_kvm() && !k.config().x86_kvm)
+		return; /* v6.6+: nobody enabled virtualization */
+	x.cpu_emergency_disable_virtualization();
+	/* v6.2+ nmi_shootdown_cpus_on_restart(): nothing to do if a shootdown already ran. */
+	if (refuses_second_shootdown() && crash_ipi_issued)
+		return;
+	nmi_shootdown_cpus(x, false);
 }
 
 void X86Variant::panic_smp_self_stop(Shim& k)

@@ -137,6 +137,10 @@ public:
 	/// ipi_setup(): enable this CPU's IPIs, as NMIs where ipi_should_be_nmi() says so.
 	void ipi_setup(Arm64Shim& k);
 	void machine_restart(Shim& k) override;
+	/// arch/arm64 machine_crash_shutdown(): as the generic one, then "Starting crashdump kernel...".
+	void machine_crash_shutdown(Shim& k, const Regs& regs) override;
+	/// arch/arm64 machine_kexec(): a WARN when the crash stop failed, then "Bye!".
+	[[noreturn]] void machine_kexec(Shim& k) override;
 };
 
 /// arch_trigger_cpumask_backtrace() over IPI_CPU_BACKTRACE (a pseudo-NMI where enabled, v6.7+).

@@ -106,6 +106,10 @@ public:
 	virtual int sse_event_handler(RiscvShim& k, uint32_t event, const Regs& regs);
 	/// arch/riscv machine_restart(): no stop of the other harts before the reset.
 	void machine_restart(Shim& k) override;
+	/// arch/riscv machine_crash_shutdown(): as the generic one, then "Starting crashdump kernel...".
+	void machine_crash_shutdown(Shim& k, const Regs& regs) override;
+	/// arch/riscv machine_kexec(): a WARN when the crash stop failed, then "Bye...".
+	[[noreturn]] void machine_kexec(Shim& k) override;
 };
 
 } // namespace kl::riscv

@@ -53,7 +53,8 @@ public:
 	/// The generic panic_smp_self_stop(): spin with IRQs off (only an NMI gets in).
 	[[noreturn]] void panic_smp_self_stop(Shim& k) override;
 	[[noreturn]] void nmi_panic_self_stop(Shim& k, const Regs& regs) override;
-	/// nmi_shootdown_cpus_on_restart(): a shootdown with no callback, to disable virtualization.
+	/// native_machine_emergency_restart() -> emergency_reboot_disable_virtualization(): the NMI
+	/// shootdown that gets VMX/SVM off every CPU before the reset (bug 10 when one already ran).
 	void emergency_restart(Shim& k) override;
 
 	/// The receiving side: an external interrupt with `vector`, and an NMI.
@@ -69,8 +70,12 @@ protected:
 	[[noreturn]] virtual void stop_this_cpu(X86Shim& k);
 	/// Since v4.5 a CPU looping in NMI context polls crash_ipi_issued (58c5661f2144).
 	virtual bool polls_crash_ipi_issued() const { return true; }
-	/// Since 2022 a second shootdown is refused (WARN) instead of registering twice.
+	/// Since v6.2 (26044aff37a5) nmi_shootdown_cpus() refuses a second call (WARN_ON_ONCE), and
+	/// the restart path calls it only if no shootdown was issued (silently).
 	virtual bool refuses_second_shootdown() const { return true; }
+	/// Since v6.6 the restart shootdown runs only when KVM registered its virtualization callback;
+	/// before, whenever the CPU supports VMX (or, from v6.2, SVM), which the model's CPUs do.
+	virtual bool restart_shootdown_needs_kvm() const { return false; }
 	/// Since v6.15 the crash handler goes in a lock-free emergency slot (fe37c699ae3e).
 	virtual bool uses_emergency_nmi_handler() const { return false; }
 	/// v3.5+ disables virtualization before stopping from the REBOOT vector and the NMI.
@@ -100,6 +105,7 @@ protected:
 	int cpus_stopped = 0;            ///< static in crash_smp_send_stop()
 	std::vector<std::string> nmi_local; ///< NMI_LOCAL handler list, in call order
 	bool emergency_handler = false;     ///< v6.15+: crash_nmi_callback in the emergency slot
+	bool warned_twice = false;          ///< the WARN_ON_ONCE() of a second nmi_shootdown_cpus()
 };
 
 } // namespace kl::x86

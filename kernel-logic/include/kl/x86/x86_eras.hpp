@@ -36,7 +36,7 @@ protected:
 	bool refuses_second_shootdown() const override { return false; }
 };
 
-/// v5.3 (d92e35b76cfc): the first loop is always 1 s; NMI whenever CPUs remain.
+/// v5.3 (d92e35b76cfc): the first loop is always 1 s; NMI whenever CPUs remain. Up to v6.1.
 class X86V5_3 : public X86Variant {
 public:
 	const char* name() const override { return "x86-v5.3"; }
@@ -48,6 +48,17 @@ public:
 protected:
 	void native_stop_other_cpus(X86Shim& k, int wait) override;
 	bool refuses_second_shootdown() const override { return false; }
+};
+
+/// v6.2 (26044aff37a5): the stop of v5.3; the emergency restart skips the NMI shootdown when a
+/// crash shootdown already ran, and a second nmi_shootdown_cpus() is refused. Up to v6.4.
+class X86V6_2 : public X86V5_3 {
+public:
+	const char* name() const override { return "x86-v6.2"; }
+	const char* summary() const override { return "as v5.3; no second NMI shootdown on an emergency restart"; }
+
+protected:
+	bool refuses_second_shootdown() const override { return true; }
 };
 
 /// v6.5 (1f5e7eb7868e): cpus_stop_mask, ack after WBINVD, per-CPU NMI to the CPUs not acked.
@@ -64,8 +75,19 @@ protected:
 	[[noreturn]] void stop_this_cpu(X86Shim& k) override;
 };
 
-/// v6.15 (fe37c699ae3e): as v6.5, with the crash handler in the lock-free emergency slot.
-class X86V6_15 : public X86V6_5 {
+/// v6.6 (the KVM reboot-callback series, Sean Christopherson, 2023): as v6.5; the emergency restart
+/// disables virtualization (and shoots down) only when KVM registered its callback.
+class X86V6_6 : public X86V6_5 {
+public:
+	const char* name() const override { return "x86-v6.6"; }
+	const char* summary() const override { return "as v6.5; the restart NMI shootdown only with KVM's callback"; }
+
+protected:
+	bool restart_shootdown_needs_kvm() const override { return true; }
+};
+
+/// v6.15 (fe37c699ae3e): as v6.6, with the crash handler in the lock-free emergency slot.
+class X86V6_15 : public X86V6_6 {
 public:
 	const char* name() const override { return "x86-v6.15"; }
 	const char* summary() const override { return "as v6.5; kdump installs its NMI handler in the emergency slot"; }
