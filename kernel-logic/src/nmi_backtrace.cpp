@@ -46,16 +46,27 @@ void nmi_cpu_backtrace_self(Shim& k)
 	k.cost("backtrace_dump");
 }
 
-bool nmi_cpu_backtrace(Shim& k, const Regs& regs)
+bool regs_in_idle(const Regs& regs)
+{
+	/* The engine names an idle CPU's activity "idle (...)"; the kernel tests the PC against the
+	   .cpuidle text section. */
+	return regs.valid && regs.where.rfind("idle", 0) == 0;
+}
+
+bool nmi_cpu_backtrace(Shim& k, const Regs& regs, const char* idle_fn)
 {
 	KernelState& s = k.ks();
 	const unsigned cpu = k.smp_processor_id();
 
 	if (!s.backtrace_mask.test(cpu))
 		return false;
-	(void)regs;
-	k.pr_warn("NMI backtrace for cpu " + std::to_string(cpu));
-	k.cost("backtrace_dump");
+	if (regs_in_idle(regs)) {
+		/* One line for an idle CPU: its stack says nothing (backtrace_idle=1 would print it). */
+		k.pr_warn("NMI backtrace for cpu " + std::to_string(cpu) + " skipped: idling at " + idle_fn);
+	} else {
+		k.pr_warn("NMI backtrace for cpu " + std::to_string(cpu));
+		k.cost("backtrace_dump");
+	}
 	k.cpumask_test_and_clear_cpu(cpu, s.backtrace_mask);
 	return true;
 }

@@ -126,7 +126,7 @@ int RiscvSseNmi::sse_event_handler(RiscvShim& k, uint32_t event, const Regs& reg
 	if (type & LOCAL_NMI_STOP)
 		ipi_stop(k);
 	if (type & LOCAL_NMI_BACKTRACE)
-		nmi_cpu_backtrace(k, regs);
+		nmi_cpu_backtrace(k, regs, "arch_cpu_idle");
 	/* ...then clear it for every hart. */
 	k.atomic_set(local_nmi_arg, LOCAL_NMI_NONE);
 	return 0;

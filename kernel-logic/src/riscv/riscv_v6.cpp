@@ -129,7 +129,7 @@ void RiscvV6::handle_IPI(RiscvShim& k, unsigned ipi, const Regs& regs)
 			cpu_crash_stop(k, k.smp_processor_id(), regs);
 		break;
 	case IPI_CPU_BACKTRACE:
-		nmi_cpu_backtrace(k, regs);
+		nmi_cpu_backtrace(k, regs, "arch_cpu_idle");
 		break;
 	default:
 		/* Scheduler, function-call, irq-work, timer and kgdb IPIs play no part in a stop. */
