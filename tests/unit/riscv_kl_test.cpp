@@ -123,3 +123,43 @@ TEST_CASE("kl::riscv-sse: the shared type word is cleared by whoever handles it 
 	CHECK(v.sse_event_handler(c2, SBI_SSE_EVENT_LOCAL_SOFTWARE_INJECTED, {true, kl::Ctx::nmi, "x"}) == 0);
 	CHECK_FALSE(w.called("cpu2: crash_save_cpu(2,nmi)"));
 }
+
+TEST_CASE("kl::riscv-sse-v1: without the crash event every CPU's inject fails with the raw SBI error, then the IPI",
+	  "[kl][riscv][sse]")
+{
+	World w(3);
+	Hart c0(w, 0), c1(w, 1), c2(w, 2);
+	RiscvSseV1 v;
+	w.on_ecall = [](unsigned, int ext, int, unsigned long, unsigned long) -> sbiret {
+		return ext == SBI_EXT_SSE ? sbiret{SBI_ERR_NOT_SUPPORTED, 0} : sbiret{};
+	};
+	for (Hart* h : {&c0, &c1, &c2})
+		v.cpu_up(*h);
+	v.late_init(c0);
+	CHECK_FALSE(w.logged("Using SSE for crash NMI event delivery"));
+	v.crash_smp_send_stop(c0);
+	/* No availability test: one inject per target, each failure logged with the SBI code. */
+	CHECK(w.called("cpu0: rung sse 1-2"));
+	const std::string line = "Failed to signal event ffff0002, error " + std::to_string(SBI_ERR_NOT_SUPPORTED);
+	size_t n = 0;
+	for (const auto& l : w.log)
+		n += l == line;
+	CHECK(n == 2);
+	CHECK(w.called("cpu0: rung irq 1-2"));
+	CHECK(w.mux_bits[1] == (1ul << RiscvV6::IPI_CPU_CRASH_STOP));
+}
+
+TEST_CASE("kl::riscv: an idle hart answers a backtrace request with the one skipped line", "[kl][riscv][backtrace]")
+{
+	World w(2);
+	Hart c1(w, 1);
+	struct V2 : RiscvSseV2 {
+		using RiscvSseNmi::local_nmi_arg;
+	} v;
+	w.ks.backtrace_mask.set(1);
+	v.local_nmi_arg = RiscvSseNmi::LOCAL_NMI_BACKTRACE;
+	v.sse_event_handler(c1, SBI_SSE_EVENT_LOCAL_SOFTWARE_INJECTED, {true, kl::Ctx::nmi, "idle (WFI)"});
+	CHECK(w.logged("NMI backtrace for cpu 1 skipped: idling at arch_cpu_idle"));
+	CHECK_FALSE(w.logged("NMI backtrace for cpu 1"));
+	CHECK_FALSE(w.ks.backtrace_mask.test(1));
+}
