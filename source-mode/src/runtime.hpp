@@ -79,6 +79,10 @@ public:
 
 private:
 	CpuCtx* m_prev;
+	CpuCtx* m_ctx;
+	/// The interrupted code's loop state on this CPU: an interrupt handler's own calls must not
+	/// change how the loop it interrupted is charged (as the transcription's spin_poll is not).
+	int m_last_was_delay, m_check_owed, m_first_check_due, m_last_pending;
 };
 
 /// Spend cycles in this CPU's local time (reaching the slack goes through the shim).
