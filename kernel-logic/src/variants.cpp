@@ -28,6 +28,7 @@ const Factory kFactories[] = {
 	&make<x86::X86V6_5>,
 	&make<x86::X86V6_6>,
 	&make<x86::X86V6_15>,
+	&make<x86::X86V6_18>,
 	&make<riscv::RiscvV6>,
 	&make<riscv::RiscvSseV1>,
 	&make<riscv::RiscvSseV2>,

@@ -691,6 +691,21 @@ TEST_CASE("kl::x86: the crash callback claims the crashing CPU's own NMI", "[kl]
 	CHECK(m.w.log.empty()); // NMI_HANDLED: no "Uhhuh"
 }
 
+TEST_CASE("kl::x86 v6.18: stop_this_cpu() flushes by the per-CPU incoherent flag, on every pass", "[kl][x86][v6.18]")
+{
+	Open<X86V6_18> v;
+	Machine m(4, v);
+	m.w.cfg.x86_sme = true;
+	v.cpu_up(*m.cpu[1]); // the boot marks CPU 1 incoherent; CPU 2 never came up through cpu_up()
+	CHECK_THROWS_AS(v.stop_this_cpu(*m.cpu[1]), Halted);
+	CHECK(m.w.count("cpu1: wbinvd") == 1);
+	// Woken again (bug 8): the flag is still set, so the WBINVD runs a second time.
+	CHECK_THROWS_AS(v.stop_this_cpu(*m.cpu[1]), Halted);
+	CHECK(m.w.count("cpu1: wbinvd") == 2);
+	CHECK_THROWS_AS(v.stop_this_cpu(*m.cpu[2]), Halted);
+	CHECK_FALSE(m.w.called("cpu2: wbinvd"));
+}
+
 TEST_CASE("kl::panic: crash_kexec_post_notifiers and panic_timeout on x86", "[kl][x86][panic]")
 {
 	SECTION("post notifiers, no crash kernel, panic_timeout 2: crash stop, countdown, emergency restart")

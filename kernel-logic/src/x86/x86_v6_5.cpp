@@ -35,16 +35,29 @@ void X86V6_5::native_stop_other_cpus(X86Shim& k, int wait)
 	}
 
 	if (!cpus_stop_mask.empty()) {
-		const CpuMask left = cpus_stop_mask;
-		k.trace_rung_begin("nmi", left);
+		bool rung = false;
 		if (!k.config().nonmi_ipi && register_nmi_handler(k, "smp_stop", true) == 0) {
 			k.pr_emerg("Shutting down cpus with NMI");
-			/* Only the CPUs which have not reported get the NMI. */
-			left.for_each([&](unsigned cpu) { k.send_IPI(cpu, NMI_VECTOR); });
+			/*
+			 * for_each_cpu() over the live mask, after the registration and the printk: only
+			 * the CPUs which have not reported by the time the loop reads their bit get the
+			 * NMI. A CPU that acks after that read and halts is woken by it (the late-ack
+			 * race, bug 8). The rung is traced from the first NMI, to the CPUs left then.
+			 */
+			for (unsigned cpu = cpus_stop_mask.next(0); cpu < kMaxCpus; cpu = cpus_stop_mask.next(cpu + 1)) {
+				if (!rung) {
+					CpuMask t = cpus_stop_mask;
+					t.set(cpu);
+					k.trace_rung_begin("nmi", t);
+					rung = true;
+				}
+				k.send_IPI(cpu, NMI_VECTOR);
+			}
 		}
 		/* wait=1 may wait forever here (reboot). */
 		const bool ok = k.spin_poll([&] { return !cpus_stop_mask.empty(); }, wait ? kPollForever : k.config().nmi_timeout_us, 1);
-		k.trace_rung_end(!ok);
+		if (rung)
+			k.trace_rung_end(!ok);
 	}
 
 	k.disable_local_APIC();

@@ -96,4 +96,20 @@ protected:
 	bool uses_emergency_nmi_handler() const override { return true; }
 };
 
+/// v6.18 (the TDX kexec series): stop_this_cpu() runs WBINVD when this CPU's "cache state
+/// incoherent" flag is set (from SME support at boot; here: kernel.sme on every CPU). The flag
+/// stays set, so a second stop_this_cpu() (bug 8) flushes again.
+class X86V6_18 : public X86V6_15 {
+public:
+	const char* name() const override { return "x86-v6.18"; }
+	const char* summary() const override { return "as v6.15; WBINVD in stop_this_cpu() by a per-CPU incoherent-cache flag"; }
+	void cpu_up(Shim& k) override;
+
+protected:
+	[[noreturn]] void stop_this_cpu(X86Shim& k) override;
+
+private:
+	CpuMask cache_state_incoherent; ///< DEFINE_PER_CPU(bool, ...): one bit per CPU
+};
+
 } // namespace kl::x86
