@@ -12,8 +12,12 @@ difference, so that any other one still fails.
 
 usage: cross_check_x86_riscv.py STOPSIM SCENARIO_DIR
 """
-import glob, os, sys
+import glob, os, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The trees in a directory of our own unless one is given: scripts/kernel-trees.sh re-extracts a
+# tree whose file list differs, so a checkout whose manifests lack x86/RISC-V (an older worktree
+# running its tests) would otherwise take those files away while these tests read them.
+os.environ.setdefault("STOPSIM_TREES_DIR", os.path.join(tempfile.gettempdir(), "stopsim-trees-%d" % os.getuid()))
 import srctest
 import cross_check  # the arm64 cross-check's run() and view()
 
@@ -145,6 +149,12 @@ def main():
             check(tname == "6.1" and "arch_trigger_cpumask_backtrace" not in open(os.path.join(tree, "arch/riscv/kernel/smp.c")).read(),
                   what + ": only 6.1, which has no RISC-V NMI backtrace, ignores the backtrace trigger")
             continue
+        d = compare(rel, a, b, arch, kdump)
+        agree = not d and invariants(a) == invariants(b) and expectations(a) == expectations(b) and ra == rb
+        if agree and base in ("shootdown-twice-v6.5.yaml", "shootdown-twice.yaml", "double-stop.yaml"):
+            # a KNOWN disagreement below that the transcription no longer has
+            check(True, what + ": agrees (the transcription no longer has the known disagreement)")
+            continue
         if base in ("shootdown-twice-v6.5.yaml", "shootdown-twice.yaml"):
             # KNOWN x86-1: after a kdump shootdown whose kexec returns, the emergency restart's
             # nmi_shootdown_cpus_on_restart() tests crash_ipi_issued and does not call
@@ -176,7 +186,6 @@ def main():
                   {k: v for k, v in ib.items() if k != "no_nmi_nested_in_stop_handler"},
                   what + ": only the NMI-in-stop-handler invariant differs")
             continue
-        d = compare(rel, a, b, arch, kdump)
         check(not d, what + (": %s" % d if d else ""))
         check(invariants(a) == invariants(b), what + ": the same invariants")
         check(expectations(a) == expectations(b) and ra == rb, what + ": the same expectations and exit code")

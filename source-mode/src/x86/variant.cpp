@@ -467,6 +467,8 @@ void SourceX86Variant::handle_nmi(kl::x86::X86Shim& k, const kl::Regs& regs)
 		int handled = 0;
 		const std::vector<NmiAction> list = g_x86.nmi_local;
 		for (const NmiAction& a : list) {
+			if (!a.fn)
+				continue;
 			traced(a.name);
 			handled += a.fn(kNmiLocal, &c.regs.back());
 		}
