@@ -23,6 +23,7 @@ const Factory kFactories[] = {
 	&make<arm64::Arm64SdeiV5>,
 	&make<x86::X86V3_3>,
 	&make<x86::X86V3_5>,
+	&make<x86::X86V4_5>,
 	&make<x86::X86V5_3>,
 	&make<x86::X86V6_2>,
 	&make<x86::X86V6_5>,

@@ -649,6 +649,17 @@ TEST_CASE("kl::x86: a CPU looping in NMI context polls crash_ipi_issued (v5.3+)"
 		CHECK(m.w.called("cpu1: store atomic_dec"));
 		CHECK(v.waiting_for_crash_ipi == 0);
 	}
+	SECTION("v4.5 (the stop of v3.5) polls it: 58c5661f2144 is v4.5")
+	{
+		Open<X86V4_5> v;
+		Machine m(2, v);
+		v.crash_ipi_issued = true;
+		v.crashing_cpu = 0;
+		v.waiting_for_crash_ipi = 1;
+		CHECK_THROWS_AS(v.nmi_panic_self_stop(*m.cpu[1], Regs{true, Ctx::nmi, "test"}), Halted);
+		CHECK(m.w.called("cpu1: store atomic_dec"));
+		CHECK(v.waiting_for_crash_ipi == 0);
+	}
 	SECTION("v3.5 does not: it spins and never acks")
 	{
 		Open<X86V3_5> v;

@@ -22,6 +22,7 @@ private:
 };
 
 /// v3.5 (7d007d21e539): REBOOT_VECTOR 1 s, then NMI 10 ms; with wait the first loop never ends.
+/// Up to v4.4.
 class X86V3_5 : public X86Variant {
 public:
 	const char* name() const override { return "x86-v3.5"; }
@@ -34,6 +35,17 @@ protected:
 	void native_stop_other_cpus(X86Shim& k, int wait) override;
 	bool polls_crash_ipi_issued() const override { return false; }
 	bool refuses_second_shootdown() const override { return false; }
+};
+
+/// v4.5 (58c5661f2144): the stop of v3.5; a CPU looping in NMI context in nmi_panic() polls
+/// crash_ipi_issued and saves its own registers. Up to v5.2.
+class X86V4_5 : public X86V3_5 {
+public:
+	const char* name() const override { return "x86-v4.5"; }
+	const char* summary() const override { return "as v3.5; a CPU looping in NMI context joins the kdump shootdown itself"; }
+
+protected:
+	bool polls_crash_ipi_issued() const override { return true; }
 };
 
 /// v5.3 (d92e35b76cfc): the first loop is always 1 s; NMI whenever CPUs remain. Up to v6.1.
