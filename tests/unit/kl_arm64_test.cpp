@@ -388,3 +388,28 @@ TEST_CASE("kl::variants: the registry knows every era by name", "[kl]")
 	CHECK(std::string(make_variant("x86-v6.5")->arch()) == "x86");
 	CHECK(make_variant("arm64-v9.9") == nullptr);
 }
+
+TEST_CASE("kl::arm64 SDEI driver: the mask failure is one 'sdei:' warning per boot; unknown codes are no error",
+	  "[kl][arm64][sdei]")
+{
+	fake::World w(2);
+	fake::Cpu c0(w, 0), c1(w, 1);
+	w.sdei_present = true;
+	w.smc_result[SDEI_1_0_FN_SDEI_PE_MASK] = -3; // SDEI_DENIED
+	CHECK(sdei_mask_local_cpu(c0) == -1);       // -EPERM
+	CHECK(sdei_mask_local_cpu(c1) == -1);
+	size_t n = 0;
+	for (const auto& l : w.log)
+		n += l.rfind("sdei: failed to mask CPU[", 0) == 0;
+	CHECK(n == 1);
+	CHECK(std::find(w.log.begin(), w.log.end(), "sdei: failed to mask CPU[0]: -1") != w.log.end());
+	// A value the driver does not list is not an error: no message, 0.
+	CHECK(sdei_to_linux_errno(-4) == 0);
+	w.smc_result[SDEI_1_0_FN_SDEI_PE_UNMASK] = -7;
+	CHECK(sdei_unmask_local_cpu(c0) == 0);
+	// No firmware: -EIO from the conduit, not passed on, no message.
+	w.sdei_present = false;
+	w.log.clear();
+	CHECK(sdei_mask_local_cpu(c0) == 0);
+	CHECK(w.log.empty());
+}

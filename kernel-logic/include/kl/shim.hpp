@@ -75,6 +75,8 @@ struct KernelState {
 	SystemState system_state = SystemState::running;
 	unsigned long backtrace_flag = 0; ///< lib/nmi_backtrace.c: bit 0 = a request is in flight
 	CpuMask backtrace_mask;           ///< CPUs still to print their backtrace
+	bool sdei_mask_warned = false;    ///< pr_warn_once() of a failed SDEI PE_MASK (one per boot)
+	bool sdei_unmask_warned = false;  ///< ... and of a failed PE_UNMASK
 };
 
 class Shim {

@@ -51,32 +51,45 @@ long sdei_to_linux_errno(long sdei_err)
 	case -10: /* SDEI_OUT_OF_RESOURCE */
 		return -12; /* -ENOMEM */
 	default:
-		return sdei_err < 0 ? -22 : 0;
+		/* Any other value is not an error to the driver (sdei_is_err() lists only these). */
+		return 0;
 	}
 }
 
 int sdei_mask_local_cpu(Arm64Shim& k)
 {
-	/* Without SDEI firmware the driver never made a conduit: -EIO, no call, no message. */
+	/* Without SDEI firmware the driver never made a conduit: -EIO, no call, no message, and
+	   the -EIO is not passed on. */
 	if (!k.sdei_firmware_present())
-		return int(-kEIO);
+		return 0;
 	const long err = k.smc(SDEI_1_0_FN_SDEI_PE_MASK);
 	/* PE_MASK answers 1 (changed) or 0 (already masked); only negatives are errors. */
 	const long ret = err < 0 ? sdei_to_linux_errno(err) : 0;
-	if (ret && ret != -kEIO)
-		k.pr_warn("failed to mask CPU[" + std::to_string(k.smp_processor_id()) + "]: " + std::to_string(ret));
-	return int(ret);
+	if (ret && ret != -kEIO) {
+		/* pr_warn_once(), with the driver's "sdei: " prefix */
+		if (!k.ks().sdei_mask_warned) {
+			k.ks().sdei_mask_warned = true;
+			k.pr_warn("sdei: failed to mask CPU[" + std::to_string(k.smp_processor_id()) + "]: " + std::to_string(ret));
+		}
+		return int(ret);
+	}
+	return 0;
 }
 
 int sdei_unmask_local_cpu(Arm64Shim& k)
 {
 	if (!k.sdei_firmware_present())
-		return int(-kEIO);
+		return 0;
 	const long err = k.smc(SDEI_1_0_FN_SDEI_PE_UNMASK);
 	const long ret = err < 0 ? sdei_to_linux_errno(err) : 0;
-	if (ret)
-		k.pr_warn("failed to unmask CPU[" + std::to_string(k.smp_processor_id()) + "]: " + std::to_string(ret));
-	return int(ret);
+	if (ret && ret != -kEIO) {
+		if (!k.ks().sdei_unmask_warned) {
+			k.ks().sdei_unmask_warned = true;
+			k.pr_warn("sdei: failed to unmask CPU[" + std::to_string(k.smp_processor_id()) + "]: " + std::to_string(ret));
+		}
+		return int(ret);
+	}
+	return 0;
 }
 
 int Arm64Variant::sdei_event_handler(Arm64Shim&, const Regs&)
@@ -93,8 +106,11 @@ void Arm64Variant::cpu_up(Shim& k)
 void sdei_handler_abort(Arm64Shim& k)
 {
 	/* Only a CPU that is inside an SDEI handler has an event to abort. */
-	if (k.in_sdei_handler())
+	if (k.in_sdei_handler()) {
+		/* Event 0 is a normal-priority event; the driver warns before it finishes the handler. */
+		k.pr_warn("sdei: still in SDEI normal event context, attempting to finish handler.");
 		k.smc(SDEI_1_0_FN_SDEI_EVENT_COMPLETE_AND_RESUME);
+	}
 }
 
 void cpu_try_die(Arm64Shim& k, unsigned cpu)

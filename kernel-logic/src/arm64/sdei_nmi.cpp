@@ -24,6 +24,7 @@ void Arm64SdeiNmi::cpu_up(Shim& k)
 		err = sdei_to_linux_errno(err);
 	if (err) {
 		m_registered_everywhere = false;
+		m_register_failed = true;
 		m_register_error = err;
 		return;
 	}
@@ -39,6 +40,9 @@ void Arm64SdeiNmi::late_init(Shim& k)
 	if (!m_tried)
 		return;
 	if (!m_registered_everywhere) {
+		/* sdei_event_register() itself warns first (drivers/firmware/arm_sdei.c). */
+		if (m_register_failed)
+			k.pr_warn("sdei: Failed to register event 0: " + std::to_string(m_register_error));
 		k.pr_err("sdei_nmi: sdei_event_register(0) failed: " + std::to_string(m_register_error));
 		return;
 	}

@@ -33,6 +33,7 @@ protected:
 	bool sdei_nmi_available = false;
 	bool m_registered_everywhere = true;
 	long m_register_error = 0;
+	bool m_register_failed = false; ///< the REGISTER call failed (not the ENABLE after it)
 	bool m_tried = false;
 };
 
