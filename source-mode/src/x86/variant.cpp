@@ -34,8 +34,6 @@ struct X86State {
 	const struct cpumask* stop_mask = nullptr; ///< process.c's cpus_stop_mask (if the tree has it)
 	std::vector<char> rung_is_nmi;         ///< by CPU: the open rung is the per-CPU NMI one
 	std::vector<char> untraced_stop;       ///< by CPU: in nmi_panic_self_stop(), its stop not traced yet
-	int crash_shutdown_cpu = -1;           ///< the CPU inside native_machine_crash_shutdown()
-	void (*crash_save_cpu)(struct pt_regs*, int) = nullptr; ///< the common op
 };
 X86State g_x86;
 
@@ -163,6 +161,7 @@ void op_x86_mcheck_cpu_clear(void)
 }
 int op_x86_cpu_has_sme(void) { return cur().k->config().x86_sme ? 1 : 0; }
 int op_x86_reboot_force(void) { return cur().k->config().reboot_force ? 1 : 0; }
+int op_x86_kvm_loaded(void) { return cur().k->config().x86_kvm ? 1 : 0; }
 
 int op_x86_register_nmi_handler(unsigned type, stopsim_nmi_handler_t fn, unsigned long flags, const char* name)
 {
@@ -250,19 +249,6 @@ void op_x86_bug(const char* file, int line)
 		xs(c).native_halt();
 }
 
-/*
- * crash_save_cpu(): as the common one, but native_machine_crash_shutdown()'s save of the
- * panicking CPU itself is the one the engine's panic() makes right after it returns (kl::panic()
- * models __crash_kexec() as the crash stop, then that save): made once, there.
- */
-void op_x86_crash_save_cpu(struct pt_regs* regs, int cpu)
-{
-	if (g_x86.crash_shutdown_cpu >= 0 && cpu == g_x86.crash_shutdown_cpu &&
-	    unsigned(cpu) == cur().k->smp_processor_id())
-		return;
-	g_x86.crash_save_cpu(regs, cpu);
-}
-
 /* The VMX-off callback KVM registers with cpu_emergency_register_virt_callback(). */
 void stopsim_kvm_virt_off(void) { op_x86_virt_off(); }
 
@@ -277,6 +263,37 @@ struct SmpOpsC {
 	void (*stop_this_cpu)(void);
 };
 
+/*
+ * smp_ops: the stop routines native_smp_prepare_cpus() installs, through these: a stop the
+ * compiled code starts (stop_other_cpus() on reboot, the crash stop of crash_smp_send_stop())
+ * is traced like one the engine starts, from its first step to the end of its last wait.
+ */
+void traced_stop(const char* fn, const std::function<void()>& call)
+{
+	CpuCtx& c = cur();
+	kl::Shim& k = *c.k;
+	if (g_x86.stopping_cpu < 0)
+		g_x86.stopping_cpu = int(k.smp_processor_id());
+	{
+		Keep keep(c);
+		side_effect(c);
+		k.trace_stop_begin(fn);
+	}
+	call();
+	side_effect(c);
+	Keep keep(c);
+	close_rung(c);
+	k.trace_stop_end();
+}
+extern "C" void stopsim_x86_stop_other_cpus(int wait)
+{
+	traced_stop("native_stop_other_cpus", [&] { g_obj.role<void (*)(int)>("stop_other_cpus")(wait); });
+}
+extern "C" void stopsim_x86_crash_stop_other_cpus(void)
+{
+	traced_stop("kdump_nmi_shootdown_cpus", [&] { g_obj.role<void (*)()>("crash_stop_other_cpus")(); });
+}
+
 } // namespace
 
 SourceX86Variant::SourceX86Variant(const Extract& x, const Manifest& m, const std::string& so)
@@ -284,8 +301,6 @@ SourceX86Variant::SourceX86Variant(const Extract& x, const Manifest& m, const st
 	g_x86 = X86State{};
 	fill_common_ops(m_ops);
 	m_ops.bug = op_x86_bug;
-	g_x86.crash_save_cpu = m_ops.crash_save_cpu;
-	m_ops.crash_save_cpu = op_x86_crash_save_cpu;
 	m_xops.send_IPI_allbutself = op_x86_send_IPI_allbutself;
 	m_xops.send_IPI = op_x86_send_IPI;
 	m_xops.apic_eoi = op_x86_apic_eoi;
@@ -298,6 +313,7 @@ SourceX86Variant::SourceX86Variant(const Extract& x, const Manifest& m, const st
 	m_xops.mcheck_cpu_clear = op_x86_mcheck_cpu_clear;
 	m_xops.cpu_has_sme = op_x86_cpu_has_sme;
 	m_xops.reboot_force = op_x86_reboot_force;
+	m_xops.kvm_loaded = op_x86_kvm_loaded;
 	m_xops.register_nmi_handler = op_x86_register_nmi_handler;
 	m_xops.unregister_nmi_handler = op_x86_unregister_nmi_handler;
 	m_xops.set_emergency_nmi_handler = op_x86_set_emergency_nmi_handler;
@@ -324,45 +340,40 @@ SourceX86Variant::SourceX86Variant(const Extract& x, const Manifest& m, const st
 	g_x86.stop_mask = sym<const struct cpumask*>("cpus_stop_mask");
 	/* smp_ops: the stop routines native_smp_prepare_cpus() would have installed */
 	if (auto* so_ops = sym<SmpOpsC*>("smp_ops")) {
-		so_ops->stop_other_cpus = g_obj.role<void (*)(int)>("stop_other_cpus");
-		so_ops->crash_stop_other_cpus = g_obj.role<void (*)()>("crash_stop_other_cpus");
+		so_ops->stop_other_cpus = stopsim_x86_stop_other_cpus;
+		so_ops->crash_stop_other_cpus =
+			g_obj.roles.count("crash_stop_other_cpus") ? stopsim_x86_crash_stop_other_cpus : nullptr;
 		so_ops->stop_this_cpu = nullptr;
 	}
 }
 
-void SourceX86Variant::run_stop(kl::Shim& k, const char* fn, const std::function<void()>& call)
+void SourceX86Variant::run(kl::Shim& k, const std::function<void()>& call)
 {
 	Enter e(k);
-	if (g_x86.stopping_cpu < 0)
-		g_x86.stopping_cpu = int(k.smp_processor_id());
-	k.trace_stop_begin(fn);
 	call();
 	CpuCtx& c = ctx_of(k);
 	side_effect(c);
-	{
-		Keep keep(c);
-		close_rung(c);
-	}
-	k.trace_stop_end();
+	Keep keep(c);
+	close_rung(c);
 }
 
 void SourceX86Variant::native_stop_other_cpus(kl::x86::X86Shim& k, int wait)
 {
 	/* smp_send_stop(): smp_ops.stop_other_cpus(0) */
-	run_stop(k, "native_stop_other_cpus", [&] { g_obj.role<void (*)(int)>("stop_other_cpus")(wait); });
+	run(k, [&] { stopsim_x86_stop_other_cpus(wait); });
 }
 
 void SourceX86Variant::machine_restart(kl::Shim& k)
 {
 	/* native_machine_restart() -> machine_shutdown(): IRQs off, stop_other_cpus(), the hooks */
-	run_stop(k, "native_machine_shutdown", [&] { g_obj.role<void (*)()>("machine_shutdown")(); });
+	run(k, [&] { g_obj.role<void (*)()>("machine_shutdown")(); });
 }
 
 void SourceX86Variant::crash_smp_send_stop(kl::Shim& k)
 {
-	auto shutdown = g_obj.role<void (*)(struct pt_regs*)>("crash_shutdown");
+	/* panic() with crash_kexec_post_notifiers: crash.c's crash_smp_send_stop() */
 	auto stop = g_obj.role<void (*)()>("crash_send_stop");
-	if (!shutdown && !stop) {
+	if (!stop) {
 		/* no crash_smp_send_stop() in the tree: kernel/panic.c's generic one */
 		if (m_generic_crash_done)
 			return;
@@ -370,16 +381,21 @@ void SourceX86Variant::crash_smp_send_stop(kl::Shim& k)
 		smp_send_stop(k);
 		return;
 	}
-	/* __crash_kexec() -> machine_crash_shutdown(): the shootdown and what surrounds it */
-	run_stop(k, shutdown ? "native_machine_crash_shutdown" : "crash_smp_send_stop", [&] {
-		if (shutdown) {
-			pt_regs regs{kl::Regs{true, kl::Ctx::task, "panic"}};
-			g_x86.crash_shutdown_cpu = int(k.smp_processor_id());
-			shutdown(&regs);
-			g_x86.crash_shutdown_cpu = -1;
-		} else {
-			stop();
-		}
+	run(k, [&] { stop(); });
+}
+
+void SourceX86Variant::machine_crash_shutdown(kl::Shim& k, const kl::Regs& regs)
+{
+	/* __crash_kexec() -> native_machine_crash_shutdown(): the shootdown, then this CPU's own
+	   shutdown and the save of its registers */
+	auto shutdown = g_obj.role<void (*)(struct pt_regs*)>("crash_shutdown");
+	if (!shutdown) {
+		X86Variant::machine_crash_shutdown(k, regs);
+		return;
+	}
+	run(k, [&] {
+		pt_regs r{regs};
+		shutdown(&r);
 	});
 }
 
@@ -422,7 +438,11 @@ void SourceX86Variant::late_init(kl::Shim& k)
 			char empty[1] = {0};
 			fn(empty);
 		}
-	/* KVM is loaded: it registers its VMX-off callback */
+	/*
+	 * The VMX-off callback, registered as KVM does: every cpu_emergency_disable_virtualization()
+	 * then does the VMX-off work the transcribed eras charge; whether KVM is loaded
+	 * (kernel.kvm) is what the restart path's test of the callback sees (<asm/x86.h>).
+	 */
 	if (auto fn = g_obj.role<void (*)(void (*)(void))>("register_virt_cb"))
 		fn(stopsim_kvm_virt_off);
 	side_effect(ctx_of(k));

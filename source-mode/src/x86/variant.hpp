@@ -16,6 +16,7 @@ public:
 
 	void machine_restart(kl::Shim& k) override;
 	void crash_smp_send_stop(kl::Shim& k) override;
+	void machine_crash_shutdown(kl::Shim& k, const kl::Regs& regs) override;
 	[[noreturn]] void nmi_panic_self_stop(kl::Shim& k, const kl::Regs& regs) override;
 	void emergency_restart(kl::Shim& k) override;
 	void late_init(kl::Shim& k) override;
@@ -26,8 +27,8 @@ protected:
 	void native_stop_other_cpus(kl::x86::X86Shim& k, int wait) override;
 
 private:
-	/// Run a stop routine of the object on `k`'s CPU between the stop tracepoints.
-	void run_stop(kl::Shim& k, const char* fn, const std::function<void()>& call);
+	/// Run an entry point of the object on `k`'s CPU (its stop routines trace themselves).
+	void run(kl::Shim& k, const std::function<void()>& call);
 
 	stopsim_kops m_ops{};
 	stopsim_x86_kops m_xops{};

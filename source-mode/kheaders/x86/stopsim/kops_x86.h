@@ -34,8 +34,9 @@ struct stopsim_x86_kops {
 	void (*mcheck_cpu_clear)(void);
 	/* CPUID 0x8000001f EAX bit 0 (SME) */
 	int (*cpu_has_sme)(void);
-	/* the boot parameter reboot=force */
+	/* the boot parameter reboot=force; whether KVM is loaded (kernel.kvm) */
 	int (*reboot_force)(void);
+	int (*kvm_loaded)(void);
 	/* arch/x86/kernel/nmi.c: the NMI_LOCAL handler list and the emergency slot */
 	int (*register_nmi_handler)(unsigned int type, stopsim_nmi_handler_t fn, unsigned long flags, const char *name);
 	void (*unregister_nmi_handler)(unsigned int type, const char *name);
