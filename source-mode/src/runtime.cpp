@@ -61,18 +61,29 @@ CpuCtx& cur()
 	return *g_cur;
 }
 
-Enter::Enter(kl::Shim& k) : m_prev(g_cur), m_ctx(&ctx_of(k))
+Enter::Enter(kl::Shim& k) : m_prev(g_cur)
 {
-	CpuCtx& c = *m_ctx;
+	CpuCtx& c = ctx_of(k);
 	set_cur(&c);
-	m_last_was_delay = c.f.last_was_delay;
-	m_check_owed = c.f.check_owed;
-	m_first_check_due = c.f.first_check_due;
-	m_last_pending = c.f.last_pending;
-	c.f.last_was_delay = c.f.check_owed = c.f.first_check_due = 0;
 	/* whatever an earlier entry left unflushed (nothing timed: boot) does not carry over */
 	c.f.slack_valid = 0;
 	c.f.local = 0;
+}
+
+InterruptFrame::InterruptFrame(CpuCtx& c)
+	: m_c(c), m_last_was_delay(c.f.last_was_delay), m_check_owed(c.f.check_owed),
+	  m_first_check_due(c.f.first_check_due), m_last_pending(c.f.last_pending)
+{
+	c.f.last_was_delay = c.f.check_owed = c.f.first_check_due = 0;
+}
+
+InterruptFrame::~InterruptFrame()
+{
+	m_c.f.last_was_delay = m_last_was_delay;
+	m_c.f.check_owed = m_check_owed;
+	m_c.f.first_check_due = m_first_check_due;
+	m_c.f.last_pending = m_last_pending;
+	m_c.f.slack_valid = 0;
 }
 
 void spend_local(CpuCtx& c, uint64_t cycles, bool boundary)
@@ -91,15 +102,7 @@ void spend_local(CpuCtx& c, uint64_t cycles, bool boundary)
 	Keep keep(c);
 	c.t->native_spend(all, boundary);
 }
-Enter::~Enter()
-{
-	m_ctx->f.last_was_delay = m_last_was_delay;
-	m_ctx->f.check_owed = m_check_owed;
-	m_ctx->f.first_check_due = m_first_check_due;
-	m_ctx->f.last_pending = m_last_pending;
-	m_ctx->f.slack_valid = 0;
-	set_cur(m_prev);
-}
+Enter::~Enter() { set_cur(m_prev); }
 
 kl::CpuMask to_kl(const struct cpumask* m)
 {

@@ -79,9 +79,20 @@ public:
 
 private:
 	CpuCtx* m_prev;
-	CpuCtx* m_ctx;
-	/// The interrupted code's loop state on this CPU: an interrupt handler's own calls must not
-	/// change how the loop it interrupted is charged (as the transcription's spin_poll is not).
+};
+
+/// Around an interrupt handler's entry (an IPI, an SDEI event): the interrupted code's loop state
+/// on this CPU is kept, so the handler's own calls do not change how the loop it interrupted is
+/// charged (as they do not change the transcription's spin_poll).
+class InterruptFrame {
+public:
+	explicit InterruptFrame(CpuCtx& c);
+	~InterruptFrame();
+	InterruptFrame(const InterruptFrame&) = delete;
+	InterruptFrame& operator=(const InterruptFrame&) = delete;
+
+private:
+	CpuCtx& m_c;
 	int m_last_was_delay, m_check_owed, m_first_check_due, m_last_pending;
 };
 

@@ -252,6 +252,7 @@ int SourceArm64Variant::sdei_event_handler(kl::arm64::Arm64Shim& k, const kl::Re
 		return Arm64Variant::sdei_event_handler(k, regs);
 	Enter e(k);
 	CpuCtx& c = ctx_of(k);
+	InterruptFrame frame(c);
 	c.regs.push_back(pt_regs{regs});
 	const int status = it->second.cb(0, &c.regs.back(), it->second.arg);
 	side_effect(c);
@@ -320,6 +321,7 @@ void SourceArm64Variant::do_handle_IPI(kl::arm64::Arm64Shim& k, unsigned ipinr, 
 {
 	Enter e(k);
 	CpuCtx& c = ctx_of(k);
+	InterruptFrame frame(c);
 	c.regs.push_back(pt_regs{regs});
 	if (ipinr < g_obj.stop_ipi.size() && g_obj.stop_ipi[ipinr])
 		k.trace_stop_handler(g_obj.crash_in_progress && k.config().kexec_core ? "ipi_cpu_crash_stop"
