@@ -12,12 +12,8 @@ difference, so that any other one still fails.
 
 usage: cross_check_x86_riscv.py STOPSIM SCENARIO_DIR
 """
-import glob, os, sys, tempfile
+import glob, os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-# The trees in a directory of our own unless one is given: scripts/kernel-trees.sh re-extracts a
-# tree whose file list differs, so a checkout whose manifests lack x86/RISC-V (an older worktree
-# running its tests) would otherwise take those files away while these tests read them.
-os.environ.setdefault("STOPSIM_TREES_DIR", os.path.join(tempfile.gettempdir(), "stopsim-trees-%d" % os.getuid()))
 import srctest
 import cross_check  # the arm64 cross-check's run() and view()
 

@@ -8,10 +8,6 @@ usage: tree_edits_x86_riscv.py STOPSIM SCENARIO_DIR
 """
 import os, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-# The trees in a directory of our own unless one is given: scripts/kernel-trees.sh re-extracts a
-# tree whose file list differs, so a checkout whose manifests lack x86/RISC-V (an older worktree
-# running its tests) would otherwise take those files away while these tests read them.
-os.environ.setdefault("STOPSIM_TREES_DIR", os.path.join(tempfile.gettempdir(), "stopsim-trees-%d" % os.getuid()))
 import srctest
 
 X86_FILES = ("arch/x86/kernel/smp.c", "arch/x86/kernel/process.c", "arch/x86/kernel/reboot.c",
