@@ -163,7 +163,11 @@ void finish(Sim& s, const Platform& platform)
 		if (r.triggers[i].fired)
 			continue;
 		const CpuRt& c = s.cpus[sc.triggers[i].cpu];
-		if (sc.triggers[i].at > r.sim_ps)
+		/* The run covers [0, limits.max_sim_ms): the simulation stops before anything due at the
+		 * limit itself runs, so a trigger due at or after it never fires. */
+		if (!s.ended && r.end_how.empty() && sc.triggers[i].at >= sc.max_sim)
+			r.triggers[i].note = "due at or after the simulated-time limit (limits.max_sim_ms)";
+		else if (sc.triggers[i].at > r.sim_ps)
 			r.triggers[i].note = "the run ended first";
 		else if (c.state == CpuState::offline)
 			r.triggers[i].note = "CPU offline";
@@ -228,7 +232,10 @@ void finish(Sim& s, const Platform& platform)
 		r.invariants.push_back({name, ok, detail});
 	};
 	add("stop_returned", s.ended && !s.deadlock,
-	    s.deadlock ? s.deadlock_detail : s.ended ? "the trigger's path reached its end" : "simulated-time limit reached");
+	    s.deadlock		 ? s.deadlock_detail
+	    : s.ended		 ? "the trigger's path reached its end"
+	    : !r.end_how.empty() ? r.end_how /* the no-progress limit (sim/workload.cpp) */
+				 : "simulated-time limit reached");
 	{
 		std::string who;
 		for (unsigned c : r.cpus_left_online)
@@ -307,7 +314,7 @@ RunResult run_scenario(const Scenario& sc, uint64_t seed, const RunOptions& opts
 	}
 	STOPSIM_ASSERT(sim.variant != nullptr, "validated variant not found");
 	r.scenario = sc.name;
-	r.file = sc.file;
+	r.file = first_invalid_utf8(sc.file) ? message_file_name(sc.file) : sc.file; // the JSON report is UTF-8
 	r.seed = seed;
 	r.arch = sc.arch;
 	r.variant = sc.variant;

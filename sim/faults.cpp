@@ -2,7 +2,16 @@
 #include "sim/faults.hpp"
 #include "sim/units.hpp"
 
+#include <algorithm>
+
 namespace stopsim {
+
+Ps add_delay(Ps a, Ps b)
+{
+	// Saturate: a delay that long lands past any run's end (limits.max_sim_ms is at most an hour)
+	// all the same, and the models add it to the present time without wrapping.
+	return a > kMaxFaultDelay - std::min(b, kMaxFaultDelay) ? kMaxFaultDelay : a + b;
+}
 
 FaultInjector::FaultInjector(Sim& sim) : m_sim(sim), m_fired(sim.sc.faults.size(), 0) {}
 
@@ -48,7 +57,7 @@ FaultAction FaultInjector::at(FaultPoint point, unsigned source, unsigned target
 			what = "FAULT: dropped " + ipi_label(intid) + " from CPU " + std::to_string(source) + " to CPU " +
 			       std::to_string(target);
 		} else {
-			act.extra_delay += f.delay;
+			act.extra_delay = add_delay(act.extra_delay, f.delay);
 			what = std::string("FAULT: ") + (signal_kind ? "delayed signalling of " : "delayed ") + ipi_label(intid) +
 			       " from CPU " + std::to_string(source) + " to CPU " + std::to_string(target) + " by " +
 			       ps_to_us_string(f.delay) + " us";

@@ -8,6 +8,14 @@
 
 namespace stopsim {
 
+/// The most extra delay one interrupt can be given (2^62 ps, about 53 days): well past the longest
+/// run, and far enough below 2^64 ps that the present time plus any model latency plus this
+/// cannot wrap.
+constexpr Ps kMaxFaultDelay = Ps(1) << 62;
+/// a + b, saturated at kMaxFaultDelay: the delays of several matching faults add up exactly up
+/// to there.
+Ps add_delay(Ps a, Ps b);
+
 class FaultInjector : public FaultHooks {
 public:
 	explicit FaultInjector(Sim& sim);

@@ -3,14 +3,11 @@
 #include "sim/units.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 
 namespace stopsim {
 
 namespace {
-
-constexpr size_t kMaxFileBytes = 1 << 20; // the loader's own limit
 
 bool all_digits(const std::string& s)
 {
@@ -287,10 +284,13 @@ std::vector<std::string> expand_spec(const ParamType& t, const std::string& spec
 			throw OverrideError("range '" + spec + "': the step must be positive");
 		if (to < from)
 			throw OverrideError("range '" + spec + "': 'to' is below 'from'");
-		const uint64_t count = (to - from) / step + 1;
-		if (count > max_values)
-			throw OverrideError("range '" + spec + "' has " + std::to_string(count) + " values (at most " +
-					    std::to_string(max_values) + ")");
+		// (to - from) / step + 1 wraps for 0:18446744073709551615:1: compare before adding one.
+		const uint64_t span = (to - from) / step;
+		if (span >= max_values)
+			throw OverrideError("range '" + spec + "' has " +
+					    (span == UINT64_MAX ? std::string("18446744073709551616") : std::to_string(span + 1)) +
+					    " values (at most " + std::to_string(max_values) + ")");
+		const uint64_t count = span + 1;
 		for (uint64_t i = 0; i < count; i++)
 			out.push_back(value_from_magnitude(t, from + i * step));
 		return out;
@@ -315,38 +315,27 @@ std::vector<std::string> expand_spec(const ParamType& t, const std::string& spec
 
 std::optional<ScenarioTree> ScenarioTree::read(const std::string& file, std::vector<ScenarioError>& errors)
 {
-	std::ifstream in(file, std::ios::binary);
-	std::string text;
-	if (in) {
-		char buf[65536];
-		while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-			text.append(buf, size_t(in.gcount()));
-			if (text.size() > kMaxFileBytes)
-				break;
-		}
-	}
-	YAML::Node root;
-	bool ok = in.eof() && text.size() <= kMaxFileBytes;
-	if (ok) {
-		try {
-			root = YAML::Load(text);
-			ok = root.IsMap();
-		} catch (const YAML::Exception&) {
-			ok = false;
-		}
-	}
-	if (!ok || !load_scenario_node(root, file, errors)) {
-		// Whatever is wrong with the file itself, the loader says it in its own words.
-		if (errors.empty())
-			load_scenario(file, errors);
-		if (errors.empty())
-			errors.push_back({file, {1, 1}, "the scenario's top level must be a mapping"});
+	auto text = read_scenario_file(file, errors);
+	if (!text)
 		return std::nullopt;
-	}
+	return from_text(*text, file, errors);
+}
+
+std::optional<ScenarioTree> ScenarioTree::from_text(const std::string& text, const std::string& file,
+						    std::vector<ScenarioError>& errors)
+{
+	// The text goes through the loader exactly as `validate` sees it (size, nesting, syntax, every
+	// check), so whatever is wrong with it is said in the loader's own words.
+	if (!load_scenario_text(text, file, errors))
+		return std::nullopt;
 	ScenarioTree t;
 	t.m_file = file;
 	t.m_text = text;
 	t.m_root = YAML::Load(text); // a tree the check above did not touch
+	if (!t.m_root.IsMap()) {
+		errors.push_back({file, {1, 1}, "the scenario's top level must be a mapping"});
+		return std::nullopt;
+	}
 	return t;
 }
 

@@ -67,6 +67,9 @@ class ScenarioTree {
 public:
 	/// Reads and parses `file`. On failure `errors` holds the loader's own messages.
 	static std::optional<ScenarioTree> read(const std::string& file, std::vector<ScenarioError>& errors);
+	/// The same from text already read (`file` names it in messages).
+	static std::optional<ScenarioTree> from_text(const std::string& text, const std::string& file,
+						     std::vector<ScenarioError>& errors);
 	const std::string& file() const { return m_file; }
 	const YAML::Node& root() const { return m_root; }
 	ParamType type_of(const std::string& path) const { return param_type(m_root, path); }

@@ -8,7 +8,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
@@ -18,10 +22,84 @@
 
 namespace stopsim {
 
+namespace {
+
+/// The length of the UTF-8 sequence at s[i], 0 if it is not one (shortest form only).
+size_t utf8_sequence_length(const std::string& s, size_t i)
+{
+	const auto b = [&](size_t k) { return (unsigned char)s[k]; };
+	const unsigned char c = b(i);
+	if (c < 0x80)
+		return 1;
+	size_t len;
+	uint32_t cp;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (i + len > s.size())
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((b(i + k) & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (b(i + k) & 0x3f);
+	}
+	// Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+} // namespace
+
+std::string message_file_name(const std::string& name)
+{
+	// Control characters (C0, DEL, C1) and bytes that are not UTF-8 become \xNN: a newline or an
+	// escape sequence in a name can neither split a FILE:LINE:COL line nor drive the terminal.
+	std::string out;
+	const size_t n = name.size();
+	for (size_t i = 0; i < n;) {
+		const unsigned char c = (unsigned char)name[i];
+		const size_t len = utf8_sequence_length(name, i);
+		if (len == 0 || c < 0x20 || c == 0x7f || (c == 0xc2 && len == 2 && (unsigned char)name[i + 1] < 0xa0)) {
+			const size_t bad = len == 0 ? 1 : len;
+			for (size_t k = 0; k < bad; k++) {
+				char buf[8];
+				std::snprintf(buf, sizeof buf, "\\x%02x", (unsigned char)name[i + k]);
+				out += buf;
+			}
+			i += bad;
+			continue;
+		}
+		out.append(name, i, len);
+		i += len;
+	}
+	return out;
+}
+
+std::optional<size_t> first_invalid_utf8(const std::string& s)
+{
+	for (size_t i = 0; i < s.size();) {
+		const size_t len = utf8_sequence_length(s, i);
+		if (len == 0)
+			return i;
+		i += len;
+	}
+	return std::nullopt;
+}
+
 std::string ScenarioError::format() const
 {
 	std::ostringstream os;
-	os << file << ":" << loc.line << ":" << loc.col << ": " << message;
+	os << message_file_name(file) << ":" << loc.line << ":" << loc.col << ": " << message;
 	return os.str();
 }
 
@@ -84,37 +162,68 @@ public:
 		const YAML::Mark m = n.Mark();
 		return Loc{m.line + 1, m.column + 1};
 	}
-	void err(const Loc& l, const std::string& raw)
+	void err(const Loc& l, const std::string& raw, bool always = false)
 	{
-		const std::string msg = printable(raw);
-		// Past 100 messages the rest are noise (usually one mistake repeated through an alias).
-		if (m_reported < kMaxErrors)
-			m_errs.push_back({m_file, l, msg});
-		else if (m_reported == kMaxErrors)
-			m_errs.push_back({m_file, l, "too many errors; stopping here"});
+		// Past the first messages the rest are noise (usually one mistake repeated through an
+		// alias): they are counted, not formatted, and one closing line says how many there were.
+		// The node limit's message is always shown: it says why the rest of the file was not read.
 		m_reported++;
+		if (always) {
+			m_errs.push_back({m_file, l, printable(raw)});
+			return;
+		}
+		if (m_dropped || m_errs.size() - m_first >= kMaxScenarioErrors) {
+			drop(l);
+			return;
+		}
+		std::string msg = printable(raw.size() > 4 * kMaxScenarioMessageBytes ? raw.substr(0, 4 * kMaxScenarioMessageBytes) : raw);
+		if (msg.size() > kMaxScenarioMessageBytes) {
+			msg.resize(kMaxScenarioMessageBytes);
+			msg += "... (message cut)";
+		}
+		const size_t bytes = m_file_bytes + msg.size() + 16;
+		if (m_bytes + bytes > kMaxScenarioErrorBytes) {
+			drop(l);
+			return;
+		}
+		m_bytes += bytes;
+		m_errs.push_back({m_file, l, msg});
 	}
 	void err(const YAML::Node& n, const std::string& msg) { err(loc(n), msg); }
-	bool failed() const { return !m_errs.empty(); }
+	/// Past the bounds: further messages are only counted.
+	bool dropping() const { return m_dropped > 0 || m_errs.size() - m_first >= kMaxScenarioErrors; }
+	bool failed() const { return m_reported > 0; }
+	/// The closing "... N more errors" line, once the load is over.
+	void finish()
+	{
+		if (m_dropped)
+			m_errs.push_back({m_file, m_first_dropped,
+					  "... " + std::to_string(m_dropped) + " more error" + (m_dropped == 1 ? "" : "s") +
+						  " (only the first " + std::to_string(m_errs.size() - m_first) + " are shown)"});
+	}
 
 	/// Count visited nodes: aliases are expanded by reference, so a "billion laughs" file hits this.
-	bool visit(const YAML::Node& n)
+	/// A mapping or list counts one more per entry, since checking it looks at every entry: the
+	/// loader's work is bounded by the limit whatever the shape of the aliases.
+	bool visit(const YAML::Node& n, uint64_t weight = 1)
 	{
-		if (++m_nodes > kMaxNodes) {
+		m_nodes += weight;
+		if (m_nodes > kMaxNodes) {
 			if (!m_too_big) {
-				err(n, "scenario too large (more than " + std::to_string(kMaxNodes) +
-					       " nodes after alias expansion)");
+				err(loc(n), "scenario too large (more than " + std::to_string(kMaxNodes) + " nodes after alias expansion)",
+				    true);
 				m_too_big = true;
 			}
 			return false;
 		}
 		return true;
 	}
+	bool too_big() const { return m_too_big; }
 
-	/// A mapping whose keys must come from `allowed`. Returns false (after reporting) otherwise.
-	bool map(const YAML::Node& n, const std::string& what, const std::vector<std::string>& allowed)
+	/// A mapping whose keys are CPU numbers (expect.stopped_by and its kind): checked in one pass.
+	bool cpu_map(const YAML::Node& n, const std::string& what)
 	{
-		if (!visit(n))
+		if (!visit(n, n.IsMap() ? 1 + n.size() : 1))
 			return false;
 		if (!n.IsMap()) {
 			err(n, what + ": expected a mapping");
@@ -127,13 +236,40 @@ public:
 				err(key, what + ": keys must be plain names");
 				continue;
 			}
-			const std::string k = key.Scalar();
+			if (!seen.insert(key.Scalar()).second)
+				err(key, what + ": duplicate key '" + key.Scalar() + "'");
+		}
+		return true;
+	}
+
+	/// A mapping whose keys must come from `allowed`. Returns false (after reporting) otherwise.
+	bool map(const YAML::Node& n, const std::string& what, const std::vector<std::string>& allowed)
+	{
+		if (!visit(n, n.IsMap() ? 1 + n.size() : 1))
+			return false;
+		if (!n.IsMap()) {
+			err(n, what + ": expected a mapping");
+			return false;
+		}
+		std::set<std::string> seen;
+		std::string list; // the allowed keys, for messages (built at the first unknown key)
+		for (const auto& kv : n) {
+			const YAML::Node& key = kv.first;
+			if (!key.IsScalar()) {
+				err(key, what + ": keys must be plain names");
+				continue;
+			}
+			const std::string& k = key.Scalar();
 			if (!seen.insert(k).second)
 				err(key, what + ": duplicate key '" + k + "'");
 			if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-				std::string list;
-				for (const auto& a : allowed)
-					list += (list.empty() ? "" : ", ") + a;
+				if (dropping()) { // counted only: no need to spell it out
+					err(loc(key), std::string());
+					continue;
+				}
+				if (list.empty())
+					for (const auto& a : allowed)
+						list += (list.empty() ? "" : ", ") + a;
 				err(key, what + ": unknown key '" + k + "' (expected one of: " + list + ")");
 			}
 		}
@@ -142,7 +278,7 @@ public:
 
 	bool seq(const YAML::Node& n, const std::string& what)
 	{
-		if (!visit(n))
+		if (!visit(n, n.IsSequence() ? 1 + n.size() : 1))
 			return false;
 		if (!n.IsSequence()) {
 			err(n, what + ": expected a list");
@@ -156,6 +292,13 @@ public:
 		visit(n);
 		if (!n.IsScalar()) {
 			err(n, what + ": expected a string");
+			return std::nullopt;
+		}
+		// Text reaches the console, the JSON report and the trace: it must be UTF-8.
+		if (auto bad = first_invalid_utf8(n.Scalar())) {
+			char b[8];
+			std::snprintf(b, sizeof b, "0x%02x", (unsigned char)n.Scalar()[*bad]);
+			err(n, what + ": not valid UTF-8 (byte " + b + " at offset " + std::to_string(*bad) + " of the value)");
 			return std::nullopt;
 		}
 		return n.Scalar();
@@ -245,12 +388,22 @@ public:
 	}
 
 private:
+	void drop(const Loc& l)
+	{
+		if (m_dropped++ == 0)
+			m_first_dropped = l;
+	}
+
 	std::string m_file;
 	std::vector<ScenarioError>& m_errs;
+	size_t m_first = m_errs.size();       ///< messages already there (another file's)
+	size_t m_file_bytes = message_file_name(m_file).size();
 	uint64_t m_nodes = 0;
 	bool m_too_big = false;
 	size_t m_reported = 0;
-	static constexpr size_t kMaxErrors = 100;
+	size_t m_bytes = 0;
+	size_t m_dropped = 0;
+	Loc m_first_dropped;
 };
 
 constexpr Ps kMaxTime = 3600 * kPsPerS;
@@ -283,6 +436,14 @@ public:
 	Loader(const std::string& file, std::vector<ScenarioError>& errs) : r(file, errs) { sc.file = file; }
 
 	std::optional<Scenario> load(const YAML::Node& root)
+	{
+		auto out = load_top(root);
+		r.finish();
+		return out;
+	}
+
+private:
+	std::optional<Scenario> load_top(const YAML::Node& root)
 	{
 		if (!r.map(root, "scenario",
 			   {"name", "description", "seed", "platform", "kernel", "cpus", "faults", "triggers", "expect",
@@ -321,7 +482,6 @@ public:
 		return sc;
 	}
 
-private:
 	std::optional<unsigned> cpu_index(const YAML::Node& n, const std::string& what)
 	{
 		auto v = r.uint(n, what, 0, kMaxScenarioCpus - 1);
@@ -981,24 +1141,21 @@ private:
 		return le;
 	}
 
+	/// A mapping from CPU number to one value. Linear in its size: the keys are checked once
+	/// (mapping, duplicates) and each is then read as a CPU number.
 	template <class F> void per_cpu(const YAML::Node& n, const std::string& w, F&& f)
 	{
-		if (!r.map(n, w, all_cpu_keys(n)))
+		if (!r.cpu_map(n, w))
 			return;
 		for (const auto& kv : n) {
+			if (r.too_big())
+				return;
+			if (!kv.first.IsScalar())
+				continue;
 			auto c = cpu_index(kv.first, w + " key");
 			if (c)
 				f(*c, kv.second, w + "." + std::to_string(*c));
 		}
-	}
-	static std::vector<std::string> all_cpu_keys(const YAML::Node& n)
-	{
-		std::vector<std::string> k;
-		if (n.IsMap())
-			for (const auto& kv : n)
-				if (kv.first.IsScalar())
-					k.push_back(kv.first.Scalar());
-		return k;
 	}
 
 	void expect(const YAML::Node& n)
@@ -1161,11 +1318,70 @@ private:
 
 } // namespace
 
+namespace {
+
+/// Thrown by the nesting check below.
+struct TooDeep {
+	YAML::Mark mark;
+};
+
+/// Parse events only, to find the first mapping or list nested deeper than the limit before
+/// yaml-cpp's own recursion guard (which reports a bare "bad file") is reached.
+class NestingCheck : public YAML::EventHandler {
+public:
+	void OnDocumentStart(const YAML::Mark&) override {}
+	void OnDocumentEnd() override {}
+	void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+	void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+	void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+	void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override
+	{
+		open(m);
+	}
+	void OnSequenceEnd() override { m_depth--; }
+	void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override
+	{
+		open(m);
+	}
+	void OnMapEnd() override { m_depth--; }
+
+private:
+	void open(const YAML::Mark& m)
+	{
+		if (++m_depth > kMaxScenarioNesting)
+			throw TooDeep{m};
+	}
+	unsigned m_depth = 0;
+};
+
+/// nullopt if the nesting is within the limit (or the text does not parse: YAML::Load says why).
+std::optional<Loc> too_deep(const std::string& text)
+{
+	std::istringstream in(text);
+	try {
+		YAML::Parser parser(in);
+		NestingCheck check;
+		while (parser.HandleNextDocument(check)) {
+		}
+	} catch (const TooDeep& d) {
+		return mark_loc(d.mark);
+	} catch (const YAML::Exception&) {
+	}
+	return std::nullopt;
+}
+
+} // namespace
+
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
 					   std::vector<ScenarioError>& errors)
 {
 	if (text.size() > kMaxFileBytes) {
 		errors.push_back({file, {1, 1}, "scenario file larger than 1 MiB"});
+		return std::nullopt;
+	}
+	if (auto at = too_deep(text)) {
+		errors.push_back({file, *at, "nesting too deep (limit " + std::to_string(kMaxScenarioNesting) +
+						     " mappings and lists inside each other)"});
 		return std::nullopt;
 	}
 	YAML::Node root;
@@ -1194,6 +1410,32 @@ std::optional<Scenario> load_scenario_node(const YAML::Node& root, const std::st
 	}
 }
 
+std::optional<std::string> read_scenario_file(const std::string& path, std::vector<ScenarioError>& errors)
+{
+	auto fail = [&](const std::string& what) -> std::optional<std::string> {
+		errors.push_back({path, {0, 0}, what});
+		return std::nullopt;
+	};
+	std::error_code ec;
+	if (std::filesystem::is_directory(path, ec))
+		return fail("cannot read: is a directory");
+	errno = 0;
+	std::ifstream in(path, std::ios::binary);
+	if (!in)
+		return fail(std::string("cannot open file") + (errno ? std::string(": ") + std::strerror(errno) : ""));
+	std::string text;
+	char buf[65536];
+	while (text.size() <= kMaxFileBytes) {
+		in.read(buf, sizeof buf);
+		text.append(buf, size_t(in.gcount()));
+		if (in.eof())
+			break;
+		if (!in)
+			return fail(std::string("cannot read") + (errno ? std::string(": ") + std::strerror(errno) : ""));
+	}
+	return text;
+}
+
 void set_kernel_source_override(const std::string& dir)
 {
 	g_kernel_source_override = dir;
@@ -1201,19 +1443,10 @@ void set_kernel_source_override(const std::string& dir)
 
 std::optional<Scenario> load_scenario(const std::string& path, std::vector<ScenarioError>& errors)
 {
-	std::ifstream in(path, std::ios::binary);
-	if (!in) {
-		errors.push_back({path, {0, 0}, "cannot open file"});
+	auto text = read_scenario_file(path, errors);
+	if (!text)
 		return std::nullopt;
-	}
-	std::string text;
-	char buf[65536];
-	while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-		text.append(buf, size_t(in.gcount()));
-		if (text.size() > kMaxFileBytes)
-			break;
-	}
-	return load_scenario_text(text, path, errors);
+	return load_scenario_text(*text, path, errors);
 }
 
 } // namespace stopsim

@@ -27,6 +27,19 @@ struct ScenarioError {
 	std::string format() const;
 };
 
+/// A file name as messages show it: control characters (C0, DEL, C1) and bytes that are not
+/// UTF-8 as \xNN, so a name cannot break the FILE:LINE:COL form or drive the terminal.
+std::string message_file_name(const std::string& name);
+/// The offset of the first byte of `s` that does not begin a valid (shortest-form) UTF-8
+/// sequence, if any.
+std::optional<size_t> first_invalid_utf8(const std::string& s);
+
+/// Limits of the loader (docs/scenario-format.md section 1.4).
+constexpr size_t kMaxScenarioErrors = 100;          ///< messages kept for one file
+constexpr size_t kMaxScenarioErrorBytes = 64 * 1024; ///< bytes of messages kept for one file
+constexpr size_t kMaxScenarioMessageBytes = 1024;   ///< bytes of one message (longer: cut)
+constexpr unsigned kMaxScenarioNesting = 64;        ///< mappings and lists inside each other
+
 /// How a workload masks interrupts.
 enum class MaskKind { none, daif, pmr, irq };
 
@@ -239,6 +252,11 @@ std::optional<Scenario> load_scenario(const std::string& path, std::vector<Scena
 /// Same, from text (the file name is used in messages).
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file,
 					   std::vector<ScenarioError>& errors);
+
+/// Read a scenario file (at most 1 MiB and one byte more, so a larger one is recognised as such).
+/// On failure `errors` holds one FILE:0:0 message naming the problem (cannot open, is a directory,
+/// read error).
+std::optional<std::string> read_scenario_file(const std::string& path, std::vector<ScenarioError>& errors);
 
 } // namespace stopsim
 

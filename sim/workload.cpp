@@ -35,18 +35,78 @@ public:
 				sc_core::wait(ps_time(boot_at - now_ps()));
 			m_c.state = CpuState::booting;
 			m_sim.set_activity(m_c, "secondary_start_kernel (not yet online)");
+			m_booting = true;
 			m_arch.secondary_boot(m_c);
 			task_wait(*spec->online_at);
+			m_booting = false;
 			m_arch.secondary_online(m_c);
 			m_c.state = CpuState::running;
 		}
 		if (spec)
-			for (const WorkStep& st : spec->workload)
-				step(st);
+			for (size_t i = 0; i < spec->workload.size(); i++) {
+				m_step = i;
+				step(spec->workload[i]);
+			}
+		m_step = kNoStep;
 		idle(cpu::kForever);
 	}
 
 private:
+	static constexpr size_t kNoStep = size_t(-1);
+
+	/*
+	 * The no-progress limit: every round of a workload loop (a lock round, a wake-up in a spin or
+	 * in idle, a failed try for a lock) counts, and kMaxRoundsAtOneInstant rounds in a row at the
+	 * same simulated instant end the run as a hang, naming this CPU and its step. Simulated time
+	 * only moves when a thread waits, so such a CPU would otherwise keep the host busy forever
+	 * (a lock step with hold_us: 0 and store_cycles: 0 repeated forever).
+	 */
+	void progress()
+	{
+		const Ps now = now_ps();
+		if (now != m_still_at) {
+			m_still_at = now;
+			m_still_rounds = 0;
+			return;
+		}
+		if (++m_still_rounds < kMaxRoundsAtOneInstant)
+			return;
+		std::string where = m_booting ? "its secondary boot" : "idle after its workload";
+		if (m_step != kNoStep && m_c.spec) {
+			const WorkStep& st = m_c.spec->workload[m_step];
+			size_t spec_index = 0;
+			for (size_t i = 0; i < m_sim.sc.cpu_specs.size(); i++)
+				if (&m_sim.sc.cpu_specs[i] == m_c.spec)
+					spec_index = i;
+			where = "cpus[" + std::to_string(spec_index) + "].workload[" + std::to_string(m_step) + "] (" +
+				step_kind(st) + ", line " + std::to_string(st.loc.line) + ")";
+		}
+		const std::string detail = "no simulated progress: CPU " + std::to_string(m_c.id) + " ran " +
+					   std::to_string(kMaxRoundsAtOneInstant) + " rounds of " + where +
+					   " without simulated time advancing";
+		m_sim.log(int(m_c.id), "sim", "stopsim: " + detail + "; the run ends as a hang");
+		m_sim.res.end_at = now;
+		m_sim.res.end_how = detail;
+		sc_core::sc_stop();
+		for (;;)
+			sc_core::wait(m_sim.never);
+	}
+
+	static std::string step_kind(const WorkStep& st)
+	{
+		switch (st.kind) {
+		case WorkStep::Kind::spin:
+			return "spin";
+		case WorkStep::Kind::idle:
+			return "idle";
+		case WorkStep::Kind::el3:
+			return "firmware";
+		case WorkStep::Kind::lock:
+			return "lock " + st.lock;
+		}
+		return "?";
+	}
+
 	Ps next_trigger_at() const
 	{
 		if (m_c.next_trigger < m_c.triggers.size())
@@ -119,6 +179,7 @@ private:
 	void task_wait(Ps deadline)
 	{
 		for (;;) {
+			progress();
 			m_pe.boundary();
 			maybe_trigger();
 			if (now_ps() >= deadline)
@@ -131,6 +192,7 @@ private:
 	{
 		m_sim.set_activity(m_c, "idle (WFI)");
 		for (;;) {
+			progress();
 			m_pe.boundary();
 			maybe_trigger();
 			if (now_ps() >= deadline)
@@ -146,6 +208,7 @@ private:
 	void acquire(const std::string& lock)
 	{
 		for (;;) {
+			progress();
 			m_pe.boundary();
 			maybe_trigger();
 			int& holder = m_sim.lock_holder(lock);
@@ -248,6 +311,10 @@ private:
 	CpuRt& m_c;
 	WorkloadArch& m_arch;
 	cpu::PeBase& m_pe;
+	size_t m_step = kNoStep;
+	bool m_booting = false;
+	Ps m_still_at = 0;
+	uint64_t m_still_rounds = 0;
 };
 
 } // namespace

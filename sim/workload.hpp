@@ -27,6 +27,10 @@ public:
 	virtual kl::Regs enter_nmi_context(CpuRt& c);
 };
 
+/// Rounds of a workload loop at one simulated instant after which the run ends as a hang (no
+/// simulated progress): far more than any real scenario makes between two waits.
+constexpr uint64_t kMaxRoundsAtOneInstant = 1'000'000;
+
 /// The software of CPU `c` (runs in its PE thread).
 void cpu_main(Sim& sim, CpuRt& c, WorkloadArch& arch, const sc_core::sc_event& booted, const bool& is_booted);
 

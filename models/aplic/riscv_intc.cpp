@@ -66,14 +66,14 @@ void RiscvIntc::imsic_send(unsigned hart, bool m_file, uint32_t id, Ps extra_ps)
 		return;
 	m_events.schedule_in(m_clk.cycles(m_p.mmio_cycles) + extra_ps, [this, hart, m_file, id] {
 		imsic(hart, m_file).seteipnum(id);
-		push_lines();
+		push_line(hart);
 	});
 }
 
 uint32_t RiscvIntc::imsic_claim(unsigned hart, bool m_file)
 {
 	const uint32_t t = imsic(hart, m_file).claim();
-	push_lines();
+	push_line(hart);
 	return t;
 }
 
@@ -87,19 +87,24 @@ void RiscvIntc::update_lines(Ps delay_ps)
 
 void RiscvIntc::push_lines()
 {
-	for (unsigned h = 0; h < m_p.num_harts; h++) {
-		const bool seip = m_aplic.irq_line(h) || (m_p.imsic && m_imsic_s[h].line());
-		const bool meip = m_p.imsic && m_imsic_m[h].line();
-		if (uint8_t(seip) != m_seip_out[h]) {
-			m_seip_out[h] = seip;
-			if (m_line[h])
-				m_line[h](MIP_SEIP, seip);
-		}
-		if (uint8_t(meip) != m_meip_out[h]) {
-			m_meip_out[h] = meip;
-			if (m_line[h])
-				m_line[h](MIP_MEIP, meip);
-		}
+	for (unsigned h = 0; h < m_p.num_harts; h++)
+		push_line(h);
+}
+
+void RiscvIntc::push_line(unsigned h)
+{
+	++m_line_checks;
+	const bool seip = m_aplic.irq_line(h) || (m_p.imsic && m_imsic_s[h].line());
+	const bool meip = m_p.imsic && m_imsic_m[h].line();
+	if (uint8_t(seip) != m_seip_out[h]) {
+		m_seip_out[h] = seip;
+		if (m_line[h])
+			m_line[h](MIP_SEIP, seip);
+	}
+	if (uint8_t(meip) != m_meip_out[h]) {
+		m_meip_out[h] = meip;
+		if (m_line[h])
+			m_line[h](MIP_MEIP, meip);
 	}
 }
 

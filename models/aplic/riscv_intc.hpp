@@ -60,6 +60,9 @@ public:
 	/// *topei claim on a hart's file, with the line recomputed.
 	uint32_t imsic_claim(unsigned hart, bool m_file);
 	bool msip(unsigned hart) const { return m_msip.at(hart); }
+	/// Hart wires evaluated so far (a work count for tests: an IMSIC write or claim evaluates only
+	/// its own hart's wires, so a broadcast to every hart is linear in the number of harts).
+	uint64_t line_checks() const { return m_line_checks; }
 
 	AplicCore& aplic() { return m_aplic; }
 	const AplicCore& aplic() const { return m_aplic; }
@@ -73,6 +76,8 @@ private:
 	/// Recompute SEIP/MEIP of every hart after `delay_ps`.
 	void update_lines(Ps delay_ps);
 	void push_lines();
+	/// Recompute and drive one hart's SEIP/MEIP now (an IMSIC file only changes its own hart).
+	void push_line(unsigned hart);
 
 	IntcParams m_p;
 	Clock m_clk;
@@ -83,6 +88,7 @@ private:
 	std::vector<LineFn> m_line;
 	std::vector<SsipFn> m_ssip;
 	std::vector<uint8_t> m_seip_out, m_meip_out; ///< last level pushed to each hart
+	uint64_t m_line_checks = 0;
 };
 
 } // namespace stopsim::aplic

@@ -175,3 +175,35 @@ TEST_CASE("shell quoting round-trips", "[sweep]")
 	CHECK(shell_quote("message=Oops: late") == "'message=Oops: late'");
 	CHECK_THROWS(shell_split("stopsim 'open"));
 }
+
+TEST_CASE("overrides: a range over the whole 64-bit span is refused, not empty", "[sweep]")
+{
+	// (to - from) / step + 1 wrapped to 0 here and the sweep silently had no values.
+	ParamType cyc;
+	cyc.kind = ParamType::Kind::integer;
+	CHECK_THROWS_WITH(expand_spec(cyc, "0:18446744073709551615:1", 1000),
+			  Catch::Contains("has 18446744073709551616 values (at most 1000)"));
+	CHECK(expand_spec(cyc, "18446744073709551614:18446744073709551615:1") ==
+	      std::vector<std::string>{"18446744073709551614", "18446744073709551615"});
+	ParamType ps;
+	ps.kind = ParamType::Kind::time;
+	ps.unit_ps = kPsPerUs;
+	ps.unit = "us";
+	CHECK_THROWS_WITH(expand_spec(ps, "0ps:18446744073709551615ps:1ps", 10), Catch::Contains("at most 10"));
+}
+
+TEST_CASE("overrides: a scenario tree reads the loader's read errors", "[sweep]")
+{
+	std::vector<ScenarioError> errs;
+	CHECK_FALSE(ScenarioTree::read("/", errs));
+	REQUIRE(errs.size() == 1);
+	CHECK(errs[0].format() == "/:0:0: cannot read: is a directory");
+	errs.clear();
+	CHECK_FALSE(ScenarioTree::from_text("name: [" + std::string(100, '[') + std::string(101, ']'), "t.yaml", errs));
+	REQUIRE(errs.size() == 1);
+	CHECK(errs[0].message.find("nesting too deep") == 0);
+	errs.clear();
+	auto t = ScenarioTree::from_text(kFile, "t.yaml", errs);
+	REQUIRE(t);
+	CHECK(errs.empty());
+}

@@ -203,3 +203,140 @@ expect:
 	CHECK(sc->expect.rungs[1].sent == std::optional<bool>(false));
 	CHECK(sc->expect.invariants.at("crash_regs_saved"));
 }
+
+// ---- Hostile inputs: every one ends as "loaded" or as bounded FILE:LINE:COL messages ----
+
+TEST_CASE("scenario: text that is not UTF-8 is refused where it stands", "[scenario]")
+{
+	std::string text = kMinimal;
+	text.replace(text.find("name: t"), 7, "name: \"t\xff\"");
+	auto errs = errors_of(text);
+	REQUIRE(errs.size() == 1);
+	CHECK(has(errs, 1, 7, "name: not valid UTF-8 (byte 0xff at offset 1 of the value)"));
+	// Valid UTF-8 (here U+00E9 and U+1F600) is text like any other.
+	std::vector<ScenarioError> ok;
+	text = kMinimal;
+	text += "description: \"caf\xc3\xa9 \xf0\x9f\x98\x80\"\n";
+	auto sc = load_scenario_text(text, "t.yaml", ok);
+	REQUIRE(sc);
+	CHECK(sc->description == "caf\xc3\xa9 \xf0\x9f\x98\x80");
+	// Overlong forms, surrogates and truncated sequences are not UTF-8.
+	CHECK(first_invalid_utf8("\xc0\xaf") == size_t(0));
+	CHECK(first_invalid_utf8("a\xed\xa0\x80") == size_t(1));
+	CHECK(first_invalid_utf8("ab\xe2\x82") == size_t(2));
+	CHECK(first_invalid_utf8("\xf4\x90\x80\x80") == size_t(0));
+	CHECK_FALSE(first_invalid_utf8("\xe2\x82\xac\xf4\x8f\xbf\xbf"));
+}
+
+TEST_CASE("scenario: a file name with control characters keeps the FILE:LINE:COL form", "[scenario]")
+{
+	std::vector<ScenarioError> errs;
+	CHECK_FALSE(load_scenario_text("name: [x]\n", "a\nb\x1b[31m\xc2\x9b\xff.yaml", errs));
+	REQUIRE(!errs.empty());
+	for (const auto& e : errs) {
+		const std::string line = e.format();
+		CHECK(line.rfind("a\\x0ab\\x1b[31m\\xc2\\x9b\\xff.yaml:", 0) == 0);
+		CHECK(line.find('\n') == std::string::npos);
+	}
+	// Printable UTF-8 stays as it is.
+	CHECK(message_file_name("sc\xc3\xa9nario.yaml") == "sc\xc3\xa9nario.yaml");
+}
+
+TEST_CASE("scenario: a directory is a read error, not an empty scenario", "[scenario]")
+{
+	std::vector<ScenarioError> errs;
+	CHECK_FALSE(load_scenario(".", errs));
+	REQUIRE(errs.size() == 1);
+	CHECK(errs[0].message == "cannot read: is a directory");
+	CHECK(errs[0].format() == ".:0:0: cannot read: is a directory");
+	errs.clear();
+	CHECK_FALSE(load_scenario("/nonexistent/x.yaml", errs));
+	REQUIRE(errs.size() == 1);
+	CHECK(errs[0].message == "cannot open file: No such file or directory");
+}
+
+TEST_CASE("scenario: deep nesting is refused at the first list past the limit", "[scenario]")
+{
+	std::string text = kMinimal;
+	text += "description: " + std::string(1000, '[') + std::string(1000, ']') + "\n";
+	auto errs = errors_of(text);
+	REQUIRE(errs.size() == 1);
+	// The top-level mapping is level 1; the 64th '[' (column 14 + 63) is level 65.
+	CHECK(errs[0].loc.line == 6);
+	CHECK(errs[0].loc.col == 14 + 63);
+	CHECK(errs[0].message == "nesting too deep (limit 64 mappings and lists inside each other)");
+	// 63 lists under the top level are fine for the parser (and a type error for the loader).
+	text = kMinimal;
+	text += "description: " + std::string(63, '[') + std::string(63, ']') + "\n";
+	errs = errors_of(text);
+	REQUIRE(errs.size() == 1);
+	CHECK(errs[0].message == "description: expected a string");
+}
+
+TEST_CASE("scenario: error output is bounded in count and bytes", "[scenario]")
+{
+	// 300 unknown keys of 1000 bytes each (shown as \xNN: 4 bytes a byte; YAML keys stop at 1024).
+	std::string text = kMinimal;
+	for (int i = 0; i < 300; i++)
+		text += "k" + std::to_string(i) + std::string(1000, '\xe9') + ": 1\n";
+	auto errs = errors_of(text);
+	size_t bytes = 0;
+	for (const auto& e : errs)
+		bytes += e.format().size() + 1;
+	CHECK(bytes <= kMaxScenarioErrorBytes + 256);
+	REQUIRE(errs.size() >= 2);
+	CHECK(errs.size() <= kMaxScenarioErrors + 1);
+	const std::string last = errs.back().message;
+	CHECK(last.rfind("... ", 0) == 0);
+	CHECK(last.find(" more errors (only the first " + std::to_string(errs.size() - 1) + " are shown)") != std::string::npos);
+	CHECK(last == "... " + std::to_string(300 - (errs.size() - 1)) + " more errors (only the first " +
+			      std::to_string(errs.size() - 1) + " are shown)");
+	for (size_t i = 0; i + 1 < errs.size(); i++)
+		CHECK(errs[i].message.size() <= kMaxScenarioMessageBytes + 32);
+}
+
+TEST_CASE("scenario: wide mappings reached through aliases count every entry", "[scenario]")
+{
+	// One 20 000-key mapping used 5000 times: 10^8 entries, which the loader must not walk.
+	std::string text = "w: &w {";
+	for (int i = 0; i < 20000; i++)
+		text += (i ? ", k" : "k") + std::to_string(i) + ": 1";
+	text += "}\nname: t\nplatform: {arch: arm64, cpus: 2}\nkernel: {variant: arm64-v6.12}\n";
+	text += "triggers: [{event: panic, cpu: 0, at_us: 1}]\nexpect: {stopped_by: *w, final: *w}\ncpus: [";
+	for (int i = 0; i < 5000; i++)
+		text += (i ? ", *w" : "*w");
+	text += "]\n";
+	auto errs = errors_of(text);
+	bool too_big = false;
+	for (const auto& e : errs)
+		too_big = too_big || e.message.find("scenario too large (more than 200000 nodes") != std::string::npos;
+	CHECK(too_big);
+	// 100 messages, the node limit's (always shown) and the closing count.
+	CHECK(errs.size() <= kMaxScenarioErrors + 2);
+}
+
+TEST_CASE("scenario: per-CPU expectations over 4096 CPUs load entry by entry", "[scenario]")
+{
+	std::string text = "name: t\nplatform: {arch: arm64, cpus: 4096}\nkernel: {variant: arm64-v6.12}\n";
+	text += "triggers: [{event: panic, cpu: 0, at_us: 1}]\nexpect:\n";
+	const std::pair<const char*, const char*> maps[] = {{"stopped_by", "irq"}, {"final", "parked"},
+							    {"crash_regs", "false"}, {"crash_regs_from", "irq"},
+							    {"stop_entries", "1"}};
+	for (const auto& [key, value] : maps) {
+		text += std::string("  ") + key + ": {";
+		for (unsigned c = 1; c < 4096; c++)
+			text += (c > 1 ? ", " : "") + std::to_string(c) + ": " + value;
+		text += "}\n";
+	}
+	std::vector<ScenarioError> errs;
+	auto sc = load_scenario_text(text, "t.yaml", errs);
+	REQUIRE(sc);
+	CHECK(sc->expect.stopped_by.size() == 4095);
+	CHECK(sc->expect.final_state.size() == 4095);
+	CHECK(sc->expect.stop_entries.at(4095) == 1);
+	// Duplicates and non-CPU keys are still found, at their place.
+	errs = errors_of("name: t\nplatform: {arch: arm64, cpus: 4}\nkernel: {variant: arm64-v6.12}\n"
+			 "triggers: [{event: panic, cpu: 0, at_us: 1}]\nexpect: {final: {1: off, 1: off, x: off}}\n");
+	CHECK(has(errs, 5, 26, "expect.final: duplicate key '1'"));
+	CHECK(has(errs, 5, 34, "expect.final key: expected a whole number, got 'x'"));
+}
