@@ -350,6 +350,8 @@ int cmd_sweep(int argc, char** argv)
 		("timeout-s", po::value<double>()->default_value(600), "host-time limit of one run, in seconds")
 		("plot", po::value<std::string>(), "draw outcome rate and stop time against the first --set (.svg or .png; needs gnuplot)")
 		("exec", "start every run as a fresh process image (exec) rather than a fork of the sweep: slower, same rows")
+		("vcd-dir", po::value<std::string>(), "write each run's --vcd waveform into this folder as RUN_ID.vcd")
+		("vcd-rows", po::value<std::string>(), "with --vcd-dir: only these runs (r000001,r000007; default every run)")
 		("quiet,q", "no progress or summary; errors only");
 	// clang-format on
 	po::positional_options_description pos;
@@ -395,6 +397,21 @@ See docs/sweeps.md.
 		o.plot = vm["plot"].as<std::string>();
 	o.quiet = vm.count("quiet") > 0;
 	o.exec = vm.count("exec") > 0;
+	if (vm.count("vcd-rows") && !vm.count("vcd-dir"))
+		throw UsageError("sweep: --vcd-rows needs --vcd-dir DIR");
+	if (vm.count("vcd-dir")) {
+		o.vcd_dir = vm["vcd-dir"].as<std::string>();
+		if (o.vcd_dir.empty())
+			throw UsageError("sweep: --vcd-dir: give a folder");
+	}
+	if (vm.count("vcd-rows")) {
+		std::stringstream ids(vm["vcd-rows"].as<std::string>());
+		for (std::string id; std::getline(ids, id, ',');)
+			if (!id.empty())
+				o.vcd_rows.push_back(id);
+		if (o.vcd_rows.empty())
+			throw UsageError("sweep: --vcd-rows: give run ids such as r000001,r000007");
+	}
 	return sweep_main(o);
 }
 

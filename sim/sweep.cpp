@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -822,6 +823,19 @@ int sweep_main(const SweepOptions& o)
 		plan.total *= p.values.size();
 	}
 	const std::vector<std::string> header = header_for(plan.params);
+	// --vcd-dir: the folder must be there to write in, and every run id asked for must exist.
+	std::set<std::string> vcd_rows;
+	if (!o.vcd_dir.empty()) {
+		if (!std::filesystem::is_directory(o.vcd_dir) || access(o.vcd_dir.c_str(), W_OK) != 0)
+			throw UsageError("sweep --vcd-dir: " + o.vcd_dir + " is not a folder this user can write in");
+		for (const auto& id : o.vcd_rows) {
+			const auto n = run_number(id);
+			if (!n || *n >= plan.total || run_id(*n, plan.total) != id)
+				throw UsageError("sweep --vcd-rows: " + id + " is not a run of this sweep (" + run_id(0, plan.total) +
+						 " to " + run_id(plan.total - 1, plan.total) + ")");
+			vcd_rows.insert(id);
+		}
+	}
 
 	// Every point of this shard is validated before anything runs: a bad value is a usage error now,
 	// not an 'error' row an hour later.
@@ -1007,7 +1021,13 @@ int sweep_main(const SweepOptions& o)
 		std::vector<size_t> vi;
 		uint64_t seed;
 		plan.point(todo[j], vi, seed);
-		return Task{run_id(todo[j], plan.total), run_args(o.file, plan.overrides(vi), seed)};
+		Task t{run_id(todo[j], plan.total), run_args(o.file, plan.overrides(vi), seed)};
+		/* The waveform is an extra output of the worker: the row and its replay command stay the same. */
+		if (!o.vcd_dir.empty() && (vcd_rows.empty() || vcd_rows.count(t.id))) {
+			t.args.push_back("--vcd");
+			t.args.push_back((std::filesystem::path(o.vcd_dir) / (t.id + ".vcd")).string());
+		}
+		return t;
 	};
 	const unsigned jobs = o.jobs ? o.jobs : default_jobs();
 	if (!o.quiet) {

@@ -20,6 +20,8 @@ struct SweepOptions {
 	std::string plot;
 	bool quiet = false;
 	bool exec = false;               ///< workers exec a fresh image instead of forking
+	std::string vcd_dir;             ///< a --vcd waveform of the runs asked for goes here, as RUN_ID.vcd
+	std::vector<std::string> vcd_rows; ///< run ids for vcd_dir; empty: every run
 };
 
 int sweep_main(const SweepOptions& o);

@@ -309,12 +309,41 @@ def check_log_level(tmp):
           nov.stderr)
 
 
+def check_sweep(tmp):
+    f = str(LIB / "arm64/late-irq-window.yaml")
+    sweep = ["sweep", f, "--seeds", "1..3", "--jobs", "2", "--quiet"]
+    plain = sh(*sweep, "--out", str(tmp / "plain.csv"))
+    some, every = tmp / "some", tmp / "every"
+    some.mkdir()
+    every.mkdir()
+    p = sh(*sweep, "--out", str(tmp / "some.csv"), "--vcd-dir", str(some), "--vcd-rows", "r000001")
+    check("sweep --vcd-rows r000001: exit as without", p.returncode == plain.returncode == 0, p.stderr)
+    check("sweep --vcd-rows r000001: that run's waveform alone", sorted(x.name for x in some.iterdir()) == ["r000001.vcd"],
+          list(some.iterdir()))
+    check("sweep --vcd-dir: the CSV is the same bytes as without",
+          (tmp / "some.csv").read_bytes() == (tmp / "plain.csv").read_bytes())
+    alone = tmp / "alone.vcd"
+    sh("run", f, "--seed", "2", "--vcd", str(alone), "--quiet")
+    check("sweep --vcd-dir: r000001 is the waveform 'run --seed 2 --vcd' writes",
+          (some / "r000001.vcd").exists() and (some / "r000001.vcd").read_bytes() == alone.read_bytes())
+    p = sh(*sweep, "--out", str(tmp / "every.csv"), "--vcd-dir", str(every))
+    check("sweep --vcd-dir alone: every run", sorted(x.name for x in every.iterdir()) ==
+          ["r000000.vcd", "r000001.vcd", "r000002.vcd"], list(every.iterdir()))
+    p = sh(*sweep, "--out", str(tmp / "bad.csv"), "--vcd-dir", str(some), "--vcd-rows", "r000009")
+    check("sweep --vcd-rows naming no run: exit 2", p.returncode == 2 and b"r000009" in p.stderr, p.stderr)
+    p = sh(*sweep, "--out", str(tmp / "bad2.csv"), "--vcd-dir", str(tmp / "missing"))
+    check("sweep --vcd-dir into a missing folder: exit 2", p.returncode == 2 and b"--vcd-dir" in p.stderr, p.stderr)
+    p = sh(*sweep, "--out", str(tmp / "bad3.csv"), "--vcd-rows", "r000001")
+    check("sweep --vcd-rows without --vcd-dir: exit 2", p.returncode == 2, p.stderr)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
         for rel in SCENARIOS:
             check_scenario(rel, tmp)
         check_log_level(tmp)
+        check_sweep(tmp)
     failed = results.count(False)
     print(f"{len(results) - failed} of {len(results)} checks passed")
     return 1 if failed else 0
