@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Benchmarks of design.md section 5 (not tests: nothing here asserts a host time).
+"""Benchmarks of docs/performance.md (not tests: nothing here asserts a host time).
 
 For each canonical scenario: whole-process wall time (fork to exit), and from the JSON report the
 simulation phase (sc_start: thread start-up, boot, the run) and the stop phase (first trigger to

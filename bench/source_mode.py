@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Source-mode benchmark (design.md section 5; not a test: nothing here asserts a host time).
+"""Source-mode benchmark (docs/performance.md; not a test: nothing here asserts a host time).
 
 The canonical run (bench/canonical-64.yaml: 64 CPUs, one wedged with DAIF.I set, the 1 s IRQ rung
 to its end, i.e. 10^6 real `udelay(1)` iterations run natively) in source mode against Debian's

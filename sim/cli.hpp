@@ -6,7 +6,7 @@
 
 namespace stopsim {
 
-/// Exit codes (design.md section 4).
+/// Exit codes (docs/outputs.md, "Exit codes").
 enum ExitCode { kExitOk = 0, kExitExpectation = 1, kExitUsage = 2, kExitInternal = 3 };
 
 /// Bad usage: printed as "stopsim: MESSAGE", exit 2.

@@ -10,7 +10,7 @@ namespace stopsim {
 
 /// Kernel-style log lines, then the outcome, the rungs and a per-CPU table, then expectations.
 void write_console(std::ostream& os, const RunResult& r);
-/// The JSON report (design.md section 4). host_ns is the only field that varies between runs.
+/// The JSON report (docs/outputs.md). host_ns is the only field that varies between runs.
 nlohmann::json report_json(const RunResult& r);
 /// Chrome trace-event JSON: one track per CPU.
 nlohmann::json trace_json(const RunResult& r);

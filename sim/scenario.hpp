@@ -71,7 +71,7 @@ struct AplicSourceSpec {
 /// The RISC-V platform: IPI path, interrupt fabric latencies and the M-mode SBI firmware.
 struct RiscvSpec {
 	std::string ipi = "sbi";              ///< sbi (SBI IPI, M-mode round trip) | sswi (ACLINT SSWI) | imsic
-	uint64_t mmio_cycles = 150;           ///< row 16: MSIP/SETSSIP/seteipnum write -> pending at the target
+	uint64_t mmio_cycles = 150;           ///< docs/reference/latencies.md row 16: MSIP/SETSSIP/seteipnum write -> pending at the target
 	uint64_t aplic_delivery_cycles = 150; ///< APLIC -> hart wire
 	bool sse = true;                      ///< the SBI implementation has the SSE extension
 	bool hsm = true;                      ///< ... and HSM
@@ -174,7 +174,7 @@ struct Expectations {
 	Loc loc;
 };
 
-/// Model latencies, all in cycles of the platform clock (hardware-models.md section 6).
+/// Model latencies, all in cycles of the platform clock (docs/reference/latencies.md).
 struct Latencies {
 	uint64_t sgi_delivery_cycles = 150;
 	uint64_t sgi_jitter_cycles = 0;
@@ -195,7 +195,7 @@ struct KernelCosts {
 	uint64_t check_cycles = 4;        ///< one evaluation of a poll-loop condition (an L1 hit, compare, branch)
 	uint64_t store_cycles = 20;       ///< a store or atomic to shared memory
 	uint64_t printk_cycles = 5000;    ///< one console line
-	uint64_t irq_entry_cycles = 400;  ///< vector -> handler body (row 4)
+	uint64_t irq_entry_cycles = 400;  ///< vector -> handler body (docs/reference/latencies.md row 4)
 	uint64_t crash_save_cycles = 2000;///< crash_save_cpu()
 	uint64_t backtrace_cycles = 150000;///< dumping one CPU's stack to the console (60 us)
 	uint64_t wbinvd_cycles = 2500000;  ///< x86 WBINVD in stop_this_cpu when SME is on (1 ms)

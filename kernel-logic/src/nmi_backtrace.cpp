@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The generic NMI backtrace (kernel-algorithms.md 1.7), in our own words.
+// The generic NMI backtrace (docs/reference/algorithms.md section 1.7), in our own words.
 #include "kl/nmi_backtrace.hpp"
 
 namespace kl {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // One APLIC interrupt domain in direct delivery mode (AIA spec, "Advanced Platform-Level Interrupt
-// Controller"; hardware-models.md 5.5): domaincfg, sourcecfg, pending and enable bits, target
+// Controller"; docs/reference/hardware.md section 5.5): domaincfg, sourcecfg, pending and enable bits, target
 // (hart index and priority) and one interrupt delivery control (IDC) structure per hart.
 // MSI delivery mode is recorded (DM) but delivers nothing (deviation: see docs). Plain C++.
 #pragma once

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// One IMSIC interrupt file (AIA spec, "Incoming MSI Controller"; hardware-models.md 5.4):
+// One IMSIC interrupt file (AIA spec, "Incoming MSI Controller"; docs/reference/hardware.md section 5.4):
 // eidelivery, eithreshold, eip/eie bits, the seteipnum_le doorbell and the *topei claim. A lower
 // identity has a higher priority; identity 0 is never valid. Plain C++.
 #pragma once

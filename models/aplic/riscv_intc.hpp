@@ -21,7 +21,7 @@
 
 namespace stopsim::aplic {
 
-/// All latencies in cycles of the fabric's clock (hardware-models.md section 6).
+/// All latencies in cycles of the fabric's clock (docs/reference/latencies.md).
 struct IntcParams {
 	unsigned num_harts = 1;
 	unsigned num_sources = 63;          ///< APLIC sources 1..num_sources

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // arm64 PE state that decides whether an IRQ or FIQ is taken: PSTATE.DAIF, the current EL,
 // SCR_EL3 routing, and the lines from the GIC CPU interface (Arm ARM D1, "asynchronous exception
-// routing and masking"; hardware-models.md 1.1-1.2). Plain C++.
+// routing and masking"; docs/reference/hardware.md section 1.1-1.2). Plain C++.
 #pragma once
 #include <cstdint>
 

@@ -2,7 +2,7 @@
 // RISC-V hart state that decides which interrupt trap is taken and where: privilege mode,
 // mstatus.{MIE,SIE}, mie/mip (sie/sip are the views through mideleg), and the WFI wake rule
 // (RISC-V Privileged ISA, "Machine Interrupt Registers" and "Wait for Interrupt";
-// hardware-models.md 5.1 and 5.7). Plain C++.
+// docs/reference/hardware.md section 5.1 and section 5.7). Plain C++.
 #pragma once
 #include <cstdint>
 

@@ -30,7 +30,7 @@ constexpr uint32_t PSCI_VERSION = 0x84000000;
 constexpr uint32_t PSCI_CPU_OFF = 0x84000002;
 constexpr long SMCCC_NOT_SUPPORTED = -1;
 
-/// All costs in cycles of the calling PE (hardware-models.md section 6).
+/// All costs in cycles of the calling PE (docs/reference/latencies.md).
 struct El3Params {
 	bool sdei = true;                  ///< the SDEI dispatcher is built in
 	SdeiParams sdei_params;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// M-mode SBI state as OpenSBI keeps it (hardware-models.md 5.2 and 5.6): per-hart HSM state, the
+// M-mode SBI state as OpenSBI keeps it (docs/reference/hardware.md section 5.2 and section 5.6): per-hart HSM state, the
 // per-hart ipi_type word of the IPI extension, and the SSE extension's local events (state,
 // priority, pending bit, per-hart mask) with the rule that picks the event to inject next.
 // Plain C++, no SystemC. Global SSE events are not modelled (calls on them: NOT_SUPPORTED).

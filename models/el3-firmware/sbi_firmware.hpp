@@ -16,7 +16,7 @@
 
 namespace stopsim::sbi {
 
-/// All costs in cycles of the hart (hardware-models.md section 6, rows 15-19).
+/// All costs in cycles of the hart (docs/reference/latencies.md rows 15-19).
 struct SbiParams {
 	SbiCoreParams core;
 	uint32_t ecall_cycles = 400;        ///< row 15: S -> M -> S round trip of a trivial call

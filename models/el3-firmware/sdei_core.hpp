@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// SDEI dispatcher state as TF-A implements it (hardware-models.md 3.2-3.8), for event 0 only:
+// SDEI dispatcher state as TF-A implements it (docs/reference/hardware.md section 3.2-3.8), for event 0 only:
 // per-PE registration/enable/running state, the per-PE mask, signal-time checks, the dispatch
 // decision for an acknowledged event-0 SGI, and completion. Plain C++, no SystemC.
 #pragma once

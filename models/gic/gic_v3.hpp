@@ -21,7 +21,7 @@
 
 namespace stopsim::gic {
 
-/// All latencies in cycles of the GIC's clock (hardware-models.md section 6).
+/// All latencies in cycles of the GIC's clock (docs/reference/latencies.md).
 struct GicParams {
 	unsigned num_pes = 1;
 	uint64_t clock_hz = 2'500'000'000ull;

@@ -26,7 +26,7 @@ struct ApicParams {
 	unsigned num_cpus = 1;
 	uint64_t clock_hz = 2'500'000'000ull;
 	bool x2apic = true;
-	uint32_t icr_delivery_cycles = 500; ///< row 11: ICR write -> vector in the target's IRR (or NMI latched)
+	uint32_t icr_delivery_cycles = 500; ///< docs/reference/latencies.md row 11: ICR write -> vector in the target's IRR (or NMI latched)
 	uint32_t icr_busy_cycles = 100;     ///< row 14: xAPIC delivery-status busy after an ICR write
 	uint32_t mmio_cycles = 20;          ///< one APIC register access
 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Runs every scenario twice and requires byte-identical console output and JSON reports,
-host timings aside (design.md section 6). A different --seed must also reproduce itself."""
+host timings aside (docs/outputs.md). A different --seed must also reproduce itself."""
 import json
 import pathlib
 import subprocess

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // arm64 PE core: which asynchronous exception is taken, given DAIF, the EL, SCR_EL3 routing and
-// the lines from the GIC (hardware-models.md 1.1-1.2).
+// the lines from the GIC (docs/reference/hardware.md section 1.1-1.2).
 #include "models/cpu/arm64_pe_core.hpp"
 
 #include <catch2/catch.hpp>
@@ -69,7 +69,7 @@ TEST_CASE("arm64.pe: unmasked() to EL3 from below ignores PSTATE", "[arm64][pe][
 TEST_CASE("arm64.pe: unmasked() to EL2 from EL0/EL1 ignores PSTATE (E2H/TGE not both set)",
 	  "[arm64][pe][unmasked]")
 {
-	// hardware-models.md 1.2: a higher target EL2 is unmasked; PSTATE only applies with
+	// docs/reference/hardware.md section 1.2: a higher target EL2 is unmasked; PSTATE only applies with
 	// HCR_EL2.{E2H,TGE} = {1,1}, which this core does not model.
 	CHECK(Arm64PeCore::unmasked(2, 1, true));
 	CHECK(Arm64PeCore::unmasked(2, 0, true));

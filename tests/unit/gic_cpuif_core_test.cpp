@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // GICv3 CPU interface core: PMR and its Non-secure view, running priority, preemption,
 // acknowledge / priority drop / deactivate, group enables, line selection, and Linux
-// pseudo-NMI with both the 2024 and the older priority constants (hardware-models.md 1.3-1.5).
+// pseudo-NMI with both the 2024 and the older priority constants (docs/reference/hardware.md section 1.3-1.5).
 #include "models/gic/gic_cpuif_core.hpp"
 
 #include <catch2/catch.hpp>
@@ -374,7 +374,7 @@ TEST_CASE("gic.cpuif: EOIR with EOImode 1 only drops priority; DIR deactivates",
 	CHECK(c.cpuif.running_priority() == 0xff);
 	CHECK(c.redist.is_active(2));
 
-	// Still active: a second SGI becomes active+pending and is held back (hardware-models.md 2.6).
+	// Still active: a second SGI becomes active+pending and is held back (docs/reference/hardware.md section 2.6).
 	c.pend(2);
 	CHECK_FALSE(c.cpuif.hppi().has_value());
 	CHECK(c.cpuif.lines(kPeNs) == CpuIfLines{});

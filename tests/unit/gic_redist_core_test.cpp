@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // GICv3 redistributor core (SGI_base frame) and distributor control: grouping, SGI acceptance,
-// HPPI selection, and the Secure / Non-secure register views (hardware-models.md 1.4, 2.1-2.4).
+// HPPI selection, and the Secure / Non-secure register views (docs/reference/hardware.md section 1.4, section 2.1-2.4).
 #include "models/gic/gic_redist_core.hpp"
 
 #include <catch2/catch.hpp>
@@ -274,7 +274,7 @@ TEST_CASE("gic.redist: hppi respects the Secure Group 1 enable", "[gic][redist][
 
 TEST_CASE("gic.redist: with security disabled, Secure Group 1 is treated as Group 0", "[gic][redist][ds]")
 {
-	// hardware-models.md 1.3: with GICD_CTLR.DS=1 there is no Secure Group 1.
+	// docs/reference/hardware.md section 1.3: with GICD_CTLR.DS=1 there is no Secure Group 1.
 	GicRedistCore r;
 	r.igrpmodr0 = 1u << 4;
 	r.isenabler0 = 1u << 4;

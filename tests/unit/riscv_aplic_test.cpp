@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The APLIC direct-mode rules (hardware-models.md 5.5) and the IMSIC file, on the plain cores.
+// The APLIC direct-mode rules (docs/reference/hardware.md section 5.5) and the IMSIC file, on the plain cores.
 #include "models/aplic/aplic_core.hpp"
 #include "models/aplic/aplic_regs.hpp"
 #include "models/aplic/imsic_core.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The M-mode SBI rules (hardware-models.md 5.2 and 5.6) on the plain core: the IPI extension's
+// The M-mode SBI rules (docs/reference/hardware.md section 5.2 and section 5.6) on the plain core: the IPI extension's
 // ipi_type merge and STOPPED harts, HSM, and SSE state, masking, priorities and injection.
 #include "models/cpu/riscv_hart_core.hpp"
 #include "models/el3-firmware/sbi_core.hpp"

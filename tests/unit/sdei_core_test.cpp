@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The SDEI dispatcher rules of the EL3 model (hardware-models.md 3.3-3.8), on the plain core.
+// The SDEI dispatcher rules of the EL3 model (docs/reference/hardware.md section 3.3-3.8), on the plain core.
 #include "models/el3-firmware/sdei_core.hpp"
 
 #include <catch2/catch.hpp>

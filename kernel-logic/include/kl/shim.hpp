@@ -36,7 +36,7 @@ struct Regs {
 /// How the system leaves Linux at the end of a trigger's path.
 enum class MachineEnd { panic_halt, restart, kexec };
 
-/// How the SDEI stop handler ends (the A/B experiments of June 2026, kernel-algorithms.md 1.6).
+/// How the SDEI stop handler ends (the A/B experiments of June 2026, docs/reference/algorithms.md section 1.6).
 enum class SdeiStopEpilogue { park, cpu_off, complete_then_park };
 
 /// Build and boot options that change the algorithms (Kconfig and command line).

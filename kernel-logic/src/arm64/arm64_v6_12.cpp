@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// arm64 smp_send_stop() / crash_smp_send_stop() from v6.12 on (kernel-algorithms.md 1.4).
+// arm64 smp_send_stop() / crash_smp_send_stop() from v6.12 on (docs/reference/algorithms.md section 1.4).
 // Try the normal IRQ first so that targets can leave their critical sections (a pseudo-NMI can
 // freeze a CPU holding a lock the panic path needs later), and fall back to a pseudo-NMI only for
 // the CPUs still online after a second.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// arm64 smp_send_stop() / crash_smp_send_stop() as in v4.12 .. v6.6 (kernel-algorithms.md 1.3 i-b).
+// arm64 smp_send_stop() / crash_smp_send_stop() as in v4.12 .. v6.6 (docs/reference/algorithms.md section 1.3 i-b).
 // One rung: IPI_CPU_STOP (or IPI_CPU_CRASH_STOP), then a 1 s poll. The failure line prints the
 // whole online mask, this CPU included. The crash handler acks without clearing its online bit.
 #include "kl/arm64/arm64_v6_6.hpp"

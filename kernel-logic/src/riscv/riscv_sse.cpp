@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The SSE NMI series (kernel-algorithms.md 3.2-3.3): v1's dedicated crash event, and the local
+// The SSE NMI series (docs/reference/algorithms.md section 3.2-3.3): v1's dedicated crash event, and the local
 // NMI service of v2/v3/CI with its one global type word, in our own words.
 #include "kl/riscv/riscv_sse.hpp"
 #include "kl/nmi_backtrace.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// RISC-V mainline smp_send_stop() / crash_smp_send_stop() (kernel-algorithms.md 3.1).
+// RISC-V mainline smp_send_stop() / crash_smp_send_stop() (docs/reference/algorithms.md section 3.1).
 // NOTE: smp_send_stop() tests num_online_cpus() > 1, not num_other_online_cpus(): a panicking
 // CPU that is not online yet sends nothing when only one other CPU is up (bug 12), and waits for
 // one CPU too few otherwise.
