@@ -170,15 +170,17 @@ public:
 			sc_core::wait(sc_core::SC_ZERO_TIME);
 	}
 
-	void cost(const char* what) override
+	void cost(kl::Cost what) override
 	{
-		const std::string w = what;
-		if (w == "irq_entry")
+		switch (what) {
+		case kl::Cost::irq_entry:
 			spend(m_sim.sc.costs.irq_entry_cycles);
-		else if (w == "backtrace_dump")
+			return;
+		case kl::Cost::backtrace_dump:
 			spend(m_sim.sc.costs.backtrace_cycles);
-		else
-			spend(m_sim.sc.costs.store_cycles);
+			return;
+		}
+		internal_error(__FILE__, __LINE__, "unknown kernel cost");
 	}
 
 	void set_cpu_online(unsigned cpu, bool online) override

@@ -43,7 +43,7 @@ void nmi_trigger_cpumask_backtrace(Shim& k, const CpuMask& mask, int exclude_cpu
 void nmi_cpu_backtrace_self(Shim& k)
 {
 	k.pr_warn("NMI backtrace for cpu " + std::to_string(k.smp_processor_id()));
-	k.cost("backtrace_dump");
+	k.cost(Cost::backtrace_dump);
 }
 
 bool regs_in_idle(const Regs& regs)
@@ -65,7 +65,7 @@ bool nmi_cpu_backtrace(Shim& k, const Regs& regs, const char* idle_fn)
 		k.pr_warn("NMI backtrace for cpu " + std::to_string(cpu) + " skipped: idling at " + idle_fn);
 	} else {
 		k.pr_warn("NMI backtrace for cpu " + std::to_string(cpu));
-		k.cost("backtrace_dump");
+		k.cost(Cost::backtrace_dump);
 	}
 	k.cpumask_test_and_clear_cpu(cpu, s.backtrace_mask);
 	return true;

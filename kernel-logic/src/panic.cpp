@@ -13,6 +13,17 @@ const char* level_name(Level l)
 	return names[static_cast<int>(l)];
 }
 
+const char* cost_name(Cost c)
+{
+	switch (c) {
+	case Cost::irq_entry:
+		return "irq_entry";
+	case Cost::backtrace_dump:
+		return "backtrace_dump";
+	}
+	return "?";
+}
+
 const char* ctx_name(Ctx c)
 {
 	switch (c) {

@@ -128,7 +128,7 @@ public:
 			udelay(unit_us);
 		}
 	}
-	void cost(const char* what) override { rec(std::string("cost ") + what); }
+	void cost(kl::Cost what) override { rec(std::string("cost ") + kl::cost_name(what)); }
 	void set_cpu_online(unsigned cpu, bool on) override
 	{
 		on ? m_w.online(cpu) : m_w.offline(cpu);

@@ -104,7 +104,7 @@ public:
 			udelay(unit_us);
 		}
 	}
-	void cost(const char*) override {}
+	void cost(kl::Cost) override {}
 	void set_cpu_online(unsigned cpu, bool on) override
 	{
 		if (on) {

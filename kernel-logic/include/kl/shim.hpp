@@ -33,6 +33,13 @@ struct Regs {
 	std::string where;          ///< the interrupted activity, e.g. "spin, DAIF.I set"
 };
 
+/// Kernel work whose modelled cost the shim charges as one lump (kernel.costs in a scenario).
+enum class Cost {
+	irq_entry,      ///< exception vector to the handler body (costs.irq_entry_cycles)
+	backtrace_dump, ///< one CPU's stack dumped to the console (costs.backtrace_cycles)
+};
+const char* cost_name(Cost c);
+
 /// How the system leaves Linux at the end of a trigger's path.
 enum class MachineEnd { panic_halt, restart, kexec };
 
@@ -104,8 +111,8 @@ public:
 	/// form (unit_us = 1000): at most `budget` delays, and `pending()` checked up to budget+1 times,
 	/// each check costing its modelled cycles. Returns true when `pending()` was seen false.
 	virtual bool spin_poll(const std::function<bool()>& pending, uint64_t budget, uint64_t unit_us) = 0;
-	/// Charge the modelled cost of a named piece of kernel work (entry code, a printk, ...).
-	virtual void cost(const char* what) = 0;
+	/// Charge the modelled cost of a piece of kernel work the algorithms do not spell out.
+	virtual void cost(Cost what) = 0;
 
 	// Shared memory. Reads are plain; every write goes through here so that pollers see it.
 	virtual void set_cpu_online(unsigned cpu, bool online) = 0;

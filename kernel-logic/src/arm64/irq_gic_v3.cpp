@@ -100,7 +100,7 @@ void el1_interrupt(Arm64Shim& k, Arm64Variant& v)
 	const uint8_t saved_pmr = prio_masking ? k.read_pmr() : 0;
 	if (prio_masking)
 		k.write_pmr(p.irqon | p.psr_i_set);
-	k.cost("irq_entry");
+	k.cost(Cost::irq_entry);
 
 	const bool interrupted_irqs_on = prio_masking ? saved_pmr == p.irqon : true;
 	if (prio_masking && !interrupted_irqs_on) {

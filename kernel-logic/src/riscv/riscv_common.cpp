@@ -128,7 +128,7 @@ void ipi_mux_process(RiscvShim& k, RiscvVariant& v, const Regs& regs)
 
 void handle_riscv_irq(RiscvShim& k, RiscvVariant& v, IrqCause cause, Regs regs)
 {
-	k.cost("irq_entry");
+	k.cost(Cost::irq_entry);
 	regs.taken_as = Ctx::irq;
 	k.irq_enter();
 	if (cause == IrqCause::ssi) {
