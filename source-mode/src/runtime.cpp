@@ -522,4 +522,51 @@ void load_object(const std::string& so, const Extract& x, const Manifest& m, con
 				g_obj.stop_ipi[i] = true;
 }
 
+/* The stop is over: level local time, then close the rung its wait loop belonged to. */
+static void finish_stop(kl::Shim& k)
+{
+	CpuCtx& c = ctx_of(k);
+	side_effect(c);
+	Keep keep(c);
+	close_rung(c);
+}
+
+void enter_send_stop(kl::Shim& k)
+{
+	Enter e(k);
+	k.trace_stop_begin("smp_send_stop");
+	g_obj.role<void (*)()>("send_stop")();
+	finish_stop(k);
+	k.trace_stop_end();
+}
+
+void enter_crash_send_stop(kl::Shim& k, bool& generic_done)
+{
+	auto fn = g_obj.role<void (*)()>("crash_send_stop");
+	if (!fn) {
+		if (generic_done)
+			return;
+		generic_done = true;
+		enter_send_stop(k);
+		return;
+	}
+	Enter e(k);
+	g_obj.crash_in_progress = true;
+	k.trace_stop_begin("crash_smp_send_stop");
+	fn();
+	finish_stop(k);
+	k.trace_stop_end();
+}
+
+bool enter_crash_stop_failed(kl::Shim& k)
+{
+	auto fn = g_obj.role<int (*)()>("crash_stop_failed");
+	if (!fn)
+		return false;
+	Enter e(k);
+	const bool r = fn() != 0;
+	side_effect(ctx_of(k));
+	return r;
+}
+
 } // namespace srcmode

@@ -104,6 +104,13 @@ void side_effect(CpuCtx& c);
 void poll_read(CpuCtx& c, bool pending);
 /// Close this CPU's open rung (the loop after the stop IPI is over).
 void close_rung(CpuCtx& c);
+/// The entry points every architecture's source variant shares: the tree's stop sender (role
+/// "send_stop"), its crash-stop sender ("crash_send_stop"; without one, kernel/panic.c's generic
+/// crash_smp_send_stop(): smp_send_stop() once, `generic_done` remembering it) and its
+/// smp_crash_stop_failed() ("crash_stop_failed"; false when the tree has none).
+void enter_send_stop(kl::Shim& k);
+void enter_crash_send_stop(kl::Shim& k, bool& generic_done);
+bool enter_crash_stop_failed(kl::Shim& k);
 kl::CpuMask to_kl(const struct cpumask* m);
 struct cpumask to_c(const kl::CpuMask& m);
 

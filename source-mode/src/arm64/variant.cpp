@@ -260,52 +260,11 @@ int SourceArm64Variant::sdei_event_handler(kl::arm64::Arm64Shim& k, const kl::Re
 	return status;
 }
 
-void SourceArm64Variant::finish_stop(kl::Shim& k)
-{
-	CpuCtx& c = ctx_of(k);
-	side_effect(c);
-	Keep keep(c);
-	close_rung(c);
-}
+void SourceArm64Variant::smp_send_stop(kl::Shim& k) { enter_send_stop(k); }
 
-void SourceArm64Variant::smp_send_stop(kl::Shim& k)
-{
-	Enter e(k);
-	k.trace_stop_begin("smp_send_stop");
-	g_obj.role<void (*)()>("send_stop")();
-	finish_stop(k);
-	k.trace_stop_end();
-}
+void SourceArm64Variant::crash_smp_send_stop(kl::Shim& k) { enter_crash_send_stop(k, m_generic_crash_done); }
 
-void SourceArm64Variant::crash_smp_send_stop(kl::Shim& k)
-{
-	auto fn = g_obj.role<void (*)()>("crash_send_stop");
-	if (!fn) {
-		/* kernel/panic.c's generic crash_smp_send_stop(): smp_send_stop() once */
-		if (m_generic_crash_done)
-			return;
-		m_generic_crash_done = true;
-		smp_send_stop(k);
-		return;
-	}
-	Enter e(k);
-	g_obj.crash_in_progress = true;
-	k.trace_stop_begin("crash_smp_send_stop");
-	fn();
-	finish_stop(k);
-	k.trace_stop_end();
-}
-
-bool SourceArm64Variant::smp_crash_stop_failed(kl::Shim& k)
-{
-	auto fn = g_obj.role<int (*)()>("crash_stop_failed");
-	if (!fn)
-		return false;
-	Enter e(k);
-	const bool r = fn() != 0;
-	side_effect(ctx_of(k));
-	return r;
-}
+bool SourceArm64Variant::smp_crash_stop_failed(kl::Shim& k) { return enter_crash_stop_failed(k); }
 
 void SourceArm64Variant::panic_smp_self_stop(kl::Shim& k)
 {

@@ -30,7 +30,6 @@ private:
 	/// set_smp_ipi_range(), once, on the first CPU that asks (the boot CPU).
 	void ensure_range(kl::Shim& k) const;
 	/// After a stop routine returns: local time level, its last rung closed.
-	void finish_stop(kl::Shim& k);
 
 	Extract m_x;
 	stopsim_kops m_ops{};

@@ -300,52 +300,11 @@ void SourceRiscvVariant::late_init(kl::Shim& k)
 	}
 }
 
-void SourceRiscvVariant::finish_stop(kl::Shim& k)
-{
-	CpuCtx& c = ctx_of(k);
-	side_effect(c);
-	Keep keep(c);
-	close_rung(c);
-}
+void SourceRiscvVariant::smp_send_stop(kl::Shim& k) { enter_send_stop(k); }
 
-void SourceRiscvVariant::smp_send_stop(kl::Shim& k)
-{
-	Enter e(k);
-	k.trace_stop_begin("smp_send_stop");
-	g_obj.role<void (*)()>("send_stop")();
-	finish_stop(k);
-	k.trace_stop_end();
-}
+void SourceRiscvVariant::crash_smp_send_stop(kl::Shim& k) { enter_crash_send_stop(k, m_generic_crash_done); }
 
-void SourceRiscvVariant::crash_smp_send_stop(kl::Shim& k)
-{
-	auto fn = g_obj.role<void (*)()>("crash_send_stop");
-	if (!fn) {
-		/* kernel/panic.c's generic crash_smp_send_stop(): smp_send_stop() once */
-		if (m_generic_crash_done)
-			return;
-		m_generic_crash_done = true;
-		smp_send_stop(k);
-		return;
-	}
-	Enter e(k);
-	g_obj.crash_in_progress = true;
-	k.trace_stop_begin("crash_smp_send_stop");
-	fn();
-	finish_stop(k);
-	k.trace_stop_end();
-}
-
-bool SourceRiscvVariant::smp_crash_stop_failed(kl::Shim& k)
-{
-	auto fn = g_obj.role<int (*)()>("crash_stop_failed");
-	if (!fn)
-		return false;
-	Enter e(k);
-	const bool r = fn() != 0;
-	side_effect(ctx_of(k));
-	return r;
-}
+bool SourceRiscvVariant::smp_crash_stop_failed(kl::Shim& k) { return enter_crash_stop_failed(k); }
 
 void SourceRiscvVariant::panic_smp_self_stop(kl::Shim& k)
 {

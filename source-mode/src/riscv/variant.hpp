@@ -28,7 +28,6 @@ public:
 private:
 	/// The irqchip's IPI set-up, once, on the boot hart.
 	void ensure_ipis(kl::Shim& k);
-	void finish_stop(kl::Shim& k);
 
 	stopsim_kops m_ops{};
 	stopsim_riscv_kops m_rops{};
