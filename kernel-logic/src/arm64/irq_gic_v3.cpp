@@ -3,11 +3,9 @@
 // distributor and CPU-interface set-up, IPI set-up (normal or NMI priority), SGI generation,
 // and the handling of a taken interrupt, IRQ or pseudo-NMI.
 #include "kl/arm64/arm64.hpp"
-#include "models/gic/gic_regs.hpp"
+#include "kl/arm64/gic_v3_regs.hpp"
 
 namespace kl::arm64 {
-
-namespace gic = stopsim::gic;
 
 void gic_dist_init(Arm64Shim& k)
 {
