@@ -423,6 +423,8 @@ std::string normalised(const std::string& path)
 std::string with_thousands(uint64_t v)
 {
 	std::string s = std::to_string(v);
+	if (v < 10000)
+		return s;
 	for (int i = int(s.size()) - 3; i > 0; i -= 3)
 		s.insert(size_t(i), " ");
 	return s;
