@@ -1042,7 +1042,7 @@ private:
 				if (r.seq(a, w + ".after_stop")) {
 					for (size_t j = 0; j < a.size(); j++) {
 						const std::string aw = w + ".after_stop[" + std::to_string(j) + "]";
-						if (!r.map(a[j], aw, {"lock", "hold_us", "bust_after_us"}))
+						if (!r.map(a[j], aw, {"lock", "hold_us", "bust_after_us", "console"}))
 							continue;
 						AfterStopAction act;
 						act.loc = Reader::loc(a[j]);
@@ -1054,6 +1054,19 @@ private:
 							set(r.time(a[j]["hold_us"], aw + ".hold_us", kPsPerUs, kMaxTime), act.hold);
 						if (a[j]["bust_after_us"])
 							act.bust_after = r.time(a[j]["bust_after_us"], aw + ".bust_after_us", kPsPerUs, kMaxTime);
+						if (a[j]["console"]) {
+							if (auto c = r.one_of(a[j]["console"], aw + ".console", {"write", "cancel"}))
+								act.console = *c == "write" ? AfterStopAction::Console::write
+											    : AfterStopAction::Console::cancel;
+							/* One console: every console step names the same port lock. */
+							if (act.console != AfterStopAction::Console::none && !act.lock.empty()) {
+								if (m_console_lock.empty())
+									m_console_lock = act.lock;
+								else if (act.lock != m_console_lock)
+									r.err(a[j]["lock"], aw + ".lock: the console's port lock is already '" +
+												    m_console_lock + "'; every console step takes the same lock");
+							}
+						}
 						ts.after_stop.push_back(act);
 					}
 				}
@@ -1110,7 +1123,7 @@ private:
 		if (!r.map(n, "expect",
 			   {"outcome", "stopped_by", "crash_regs", "crash_regs_from", "final", "cpus_left_online", "log",
 			    "no_log", "stop_duration_us", "invariants", "rungs", "el3_event0", "el3_power", "stop_entries",
-			    "sse_state", "hsm_state"}))
+			    "sse_state", "hsm_state", "console"}))
 			return;
 		e.any = n.size() > 0;
 		if (n["outcome"])
@@ -1199,6 +1212,31 @@ private:
 					e.stop_max = r.time(d["max"], "expect.stop_duration_us.max", kPsPerUs, kMaxTime);
 			}
 		}
+		if (n["console"]) {
+			const YAML::Node c = n["console"];
+			if (r.map(c, "expect.console",
+				  {"writes", "bytes", "unlocked_writes", "unlocked_bytes", "garbled_writes", "holder"})) {
+				Expectations::Console ce;
+				ce.loc = Reader::loc(c);
+				auto count = [&](const char* key, std::optional<uint64_t>& to) {
+					if (c[key])
+						to = r.uint(c[key], std::string("expect.console.") + key, 0, 1000000000);
+				};
+				count("writes", ce.writes);
+				count("bytes", ce.bytes);
+				count("unlocked_writes", ce.unlocked_writes);
+				count("unlocked_bytes", ce.unlocked_bytes);
+				count("garbled_writes", ce.garbled_writes);
+				if (c["holder"]) {
+					const YAML::Node h = c["holder"];
+					if (h.IsNull() || (h.IsScalar() && h.Scalar() == "null"))
+						ce.holder = std::optional<unsigned>{};
+					else if (auto x = cpu_index(h, "expect.console.holder"))
+						ce.holder = std::optional<unsigned>{*x};
+				}
+				e.console = ce;
+			}
+		}
 		if (n["invariants"]) {
 			const YAML::Node iv = n["invariants"];
 			if (r.map(iv, "expect.invariants", names(kInvariants, std::size(kInvariants))))
@@ -1231,6 +1269,7 @@ private:
 
 	Reader r;
 	Scenario sc;
+	std::string m_console_lock; ///< the port lock of the first after_stop console step
 	bool m_cpus_known = false;
 	std::unique_ptr<kl::StopVariant> m_variant;
 	std::vector<std::string> m_source_ipis; ///< source mode: the tree's IPI names
