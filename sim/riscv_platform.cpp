@@ -46,6 +46,11 @@ public:
 			shim(c).local_irq_disable();
 	}
 	void unmask(CpuRt& c) override { shim(c).local_irq_enable(); }
+	std::optional<kl::Regs> enter_context(CpuRt& c, TriggerSpec::Context ctx) override
+	{
+		STOPSIM_ASSERT(ctx == TriggerSpec::Context::irq, "RISC-V trigger context validated as irq");
+		return shim(c).enter_irq_context();
+	}
 	std::string mask_text(MaskKind m) const override
 	{
 		return m == MaskKind::none ? "nothing masked" : "sstatus.SIE=0";

@@ -16,6 +16,13 @@ RiscvShimImpl::RiscvShimImpl(Sim& sim, CpuRt& cpu, cpu::RiscvHart& hart, aplic::
 {
 }
 
+kl::Regs RiscvShimImpl::enter_irq_context()
+{
+	m_hart.write_sie(false); /* the trap clears SIE (SPIE keeps the old value) */
+	spend(m_sim.sc.costs.irq_entry_cycles);
+	return push_handler_frame(kl::Ctx::irq, "an interrupt handler");
+}
+
 /* arch_local_irq_disable(): csrc sstatus, SR_SIE. */
 void RiscvShimImpl::local_irq_disable()
 {

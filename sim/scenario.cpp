@@ -103,6 +103,23 @@ std::string ScenarioError::format() const
 	return os.str();
 }
 
+const char* trigger_context_name(TriggerSpec::Context c)
+{
+	switch (c) {
+	case TriggerSpec::Context::task:
+		return "task";
+	case TriggerSpec::Context::irq:
+		return "irq";
+	case TriggerSpec::Context::nmi:
+		return "nmi";
+	case TriggerSpec::Context::pseudo_nmi:
+		return "pseudo_nmi";
+	case TriggerSpec::Context::sdei:
+		return "sdei";
+	}
+	return "?";
+}
+
 const char* trigger_event_name(TriggerSpec::Event e)
 {
 	switch (e) {
@@ -669,7 +686,7 @@ private:
 		}
 		if (!r.map(n, "platform.el3",
 			   {"sdei", "event0", "signal_checks", "psci", "cpu_off_in_event", "smc_cycles", "signal_cycles",
-			    "dispatch_cycles", "complete_cycles"}))
+			    "dispatch_cycles", "complete_cycles", "platform_event"}))
 			return;
 		for (auto [key, field] : std::vector<std::pair<const char*, bool*>>{
 			     {"sdei", &e.sdei}, {"event0", &e.event0}, {"signal_checks", &e.signal_checks}, {"psci", &e.psci}})
@@ -684,6 +701,13 @@ private:
 											  {"complete_cycles", &e.complete_cycles}})
 			if (n[key])
 				set(r.uint(n[key], std::string("platform.el3.") + key, 0, 1'000'000'000), *field);
+		if (n["platform_event"]) {
+			/* SDEI event numbers are 24 bits; 0 is the software-signalled event. */
+			if (auto v = r.uint(n["platform_event"], "platform.el3.platform_event", 1, 0xffffff))
+				e.platform_event = unsigned(*v);
+			if (!e.sdei)
+				r.err(n["platform_event"], "platform.el3.platform_event: needs the SDEI dispatcher (sdei: true)");
+		}
 		sc.el3 = e;
 	}
 
@@ -1032,6 +1056,39 @@ private:
 		}
 	}
 
+	/// triggers[i].context: the contexts each architecture has (docs/scenario-format.md).
+	void trigger_context(const YAML::Node& n, const std::string& w, TriggerSpec& ts)
+	{
+		using C = TriggerSpec::Context;
+		const auto c = r.one_of(n, w, {"task", "irq", "nmi", "pseudo_nmi", "sdei", "sse"});
+		if (!c)
+			return;
+		if (*c == "task")
+			return;
+		const bool arm64 = sc.arch == "arm64", x86 = sc.arch == "x86";
+		if (*c == "sse") {
+			r.err(n, w + (sc.arch == "riscv" ? ": a panic inside an SSE handler is not modelled yet (RISC-V has task and irq)"
+							  : ": sse is a RISC-V context"));
+			return;
+		}
+		if (*c == "nmi" && !x86) {
+			r.err(n, w + ": nmi is an x86 context" +
+					 std::string(arm64 ? "; arm64 has pseudo_nmi (with kernel.pseudo_nmi) and sdei" : ""));
+			return;
+		}
+		if ((*c == "pseudo_nmi" || *c == "sdei") && !arm64) {
+			r.err(n, w + ": " + *c + " is an arm64 context");
+			return;
+		}
+		if (*c == "pseudo_nmi" && !sc.pseudo_nmi)
+			r.err(n, w + ": pseudo_nmi needs kernel.pseudo_nmi: true (without it there are no pseudo-NMIs)");
+		if (*c == "sdei" && !(sc.el3 && sc.el3->sdei && sc.el3->platform_event))
+			r.err(n, w + ": sdei needs platform.el3 with sdei and a platform_event whose handler panics");
+		if (ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::kdump)
+			r.err(n, w + ": only a panic or kdump is raised from " + *c + " context");
+		ts.context = *c == "irq" ? C::irq : *c == "nmi" ? C::nmi : *c == "pseudo_nmi" ? C::pseudo_nmi : C::sdei;
+	}
+
 	void triggers(const YAML::Node& n)
 	{
 		if (!r.seq(n, "triggers"))
@@ -1069,15 +1126,8 @@ private:
 				r.err(t, w + ": missing required key 'at_us'");
 			if (t["message"])
 				set(r.str(t["message"], w + ".message"), ts.message);
-			if (t["context"]) {
-				if (auto c = r.one_of(t["context"], w + ".context", {"task", "nmi"})) {
-					ts.in_nmi = *c == "nmi";
-					if (ts.in_nmi && sc.arch != "x86")
-						r.err(t["context"], w + ".context: NMI context is modelled on x86 only");
-					if (ts.in_nmi && ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::kdump)
-						r.err(t["context"], w + ".context: only a panic or kdump is raised from NMI context");
-				}
-			}
+			if (t["context"])
+				trigger_context(t["context"], w + ".context", ts);
 			if (t["kexec_returns"])
 				r.err(t["kexec_returns"], w + ".kexec_returns: removed (machine_kexec() never returns); a panic "
 							      "ends in a restart with kernel.panic_timeout_s, after the crash stop with "
@@ -1165,7 +1215,7 @@ private:
 		if (!r.map(n, "expect",
 			   {"outcome", "stopped_by", "crash_regs", "crash_regs_from", "final", "cpus_left_online", "log",
 			    "no_log", "stop_duration_us", "invariants", "rungs", "el3_event0", "el3_power", "stop_entries",
-			    "sse_state", "hsm_state"}))
+			    "sse_state", "hsm_state", "el3_platform_event"}))
 			return;
 		e.any = n.size() > 0;
 		if (n["outcome"])
@@ -1200,6 +1250,14 @@ private:
 				if (auto s = r.one_of(v, w, {"unregistered", "registered", "enabled", "running"}))
 					e.el3_event0[c] = *s;
 			});
+		if (n["el3_platform_event"])
+			per_cpu(n["el3_platform_event"], "expect.el3_platform_event",
+				[&](unsigned c, const YAML::Node& v, const std::string& w) {
+					if (auto s = r.one_of(v, w, {"unregistered", "registered", "enabled", "running"}))
+						e.el3_platform_event[c] = *s;
+				});
+		if (n["el3_platform_event"] && !(sc.el3 && sc.el3->platform_event))
+			r.err(n["el3_platform_event"], "expect.el3_platform_event: needs platform.el3.platform_event");
 		if (n["el3_power"])
 			per_cpu(n["el3_power"], "expect.el3_power", [&](unsigned c, const YAML::Node& v, const std::string& w) {
 				if (auto s = r.one_of(v, w, {"on", "off", "wedged"}))

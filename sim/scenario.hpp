@@ -54,6 +54,9 @@ struct El3Spec {
 	uint64_t signal_cycles = 700;
 	uint64_t dispatch_cycles = 1150;
 	uint64_t complete_cycles = 700;
+	/// A private platform SDEI event (e.g. the one an ACPI AGDI table names), which the kernel's
+	/// AGDI driver registers and enables on every CPU at boot; absent: none.
+	std::optional<unsigned> platform_event;
 };
 
 /// A wired device interrupt into the RISC-V APLIC (direct mode): a fault-like event in time.
@@ -134,10 +137,13 @@ struct TriggerSpec {
 	std::string message;
 	std::vector<AfterStopAction> after_stop;
 	std::vector<unsigned> targets;   ///< backtrace: the CPUs to ask (empty: every online CPU)
-	bool in_nmi = false;             ///< x86: raised from NMI context (nmi_panic)
+	/// The context the panic is raised in: task, or inside a handler (irq; nmi on x86; pseudo_nmi
+	/// and sdei on arm64, the latter inside the platform SDEI event's handler).
+	enum class Context { task, irq, nmi, pseudo_nmi, sdei } context = Context::task;
 	Loc loc;
 };
 const char* trigger_event_name(TriggerSpec::Event e);
+const char* trigger_context_name(TriggerSpec::Context c);
 
 struct LogExpect {
 	std::string text;
@@ -167,6 +173,7 @@ struct Expectations {
 	std::vector<RungExpect> rungs;
 	std::map<unsigned, std::string> el3_event0;  ///< unregistered | registered | enabled | running
 	std::map<unsigned, std::string> el3_power;   ///< on | off | wedged
+	std::map<unsigned, std::string> el3_platform_event; ///< unregistered | registered | enabled | running
 	std::map<unsigned, uint64_t> stop_entries;   ///< times a stop handler was entered on that CPU
 	std::map<unsigned, std::string> sse_state;   ///< RISC-V: unused | registered | enabled | running
 	std::map<unsigned, std::string> hsm_state;   ///< RISC-V: started | stopped
