@@ -232,6 +232,7 @@ std::optional<kl::Regs> Arm64ShimImpl::enter_context(TriggerSpec::Context ctx)
 	}
 	case TriggerSpec::Context::task:
 	case TriggerSpec::Context::nmi:
+	case TriggerSpec::Context::sse:
 		break;
 	}
 	internal_error(__FILE__, __LINE__, "arm64 has no such trigger context");

@@ -23,6 +23,17 @@ kl::Regs RiscvShimImpl::enter_irq_context()
 	return push_handler_frame(kl::Ctx::irq, "an interrupt handler");
 }
 
+std::optional<kl::Regs> RiscvShimImpl::enter_sse_context()
+{
+	if (!m_fw.raise_local_event(m_cpu.id, kl::riscv::SBI_SSE_EVENT_LOCAL_UNKNOWN_NMI)) {
+		m_sim.signals_changed(m_cpu.id);
+		return std::nullopt;
+	}
+	m_sim.signals_changed(m_cpu.id);
+	/* An SSE handler is Linux's NMI context on RISC-V (as in sse_entry()). */
+	return push_handler_frame(kl::Ctx::nmi, "the unknown-NMI SSE handler");
+}
+
 /* arch_local_irq_disable(): csrc sstatus, SR_SIE. */
 void RiscvShimImpl::local_irq_disable()
 {

@@ -3,6 +3,7 @@
 // its file, line and column, and all of them are reported, not just the first.
 #include "sim/scenario.hpp"
 #include "sim/units.hpp"
+#include "kl/riscv/riscv.hpp"
 #include "kl/variant.hpp"
 #include "srcmode/source.hpp"
 
@@ -116,6 +117,8 @@ const char* trigger_context_name(TriggerSpec::Context c)
 		return "pseudo_nmi";
 	case TriggerSpec::Context::sdei:
 		return "sdei";
+	case TriggerSpec::Context::sse:
+		return "sse";
 	}
 	return "?";
 }
@@ -1067,9 +1070,18 @@ private:
 			return;
 		const bool arm64 = sc.arch == "arm64", x86 = sc.arch == "x86";
 		if (*c == "sse") {
-			r.err(n, w + (sc.arch == "riscv" ? ": a panic inside an SSE handler is not modelled yet (RISC-V has task and irq)"
-							  : ": sse is a RISC-V context"));
-			return;
+			if (sc.arch != "riscv") {
+				r.err(n, w + ": sse is a RISC-V context");
+				return;
+			}
+			const auto* rv = dynamic_cast<const kl::riscv::RiscvVariant*>(m_variant.get());
+			const auto& ev = sc.riscv.sse_events;
+			if (!rv || !rv->has_unknown_nmi_event())
+				r.err(n, w + ": sse needs a variant with the SSE NMI service (riscv-sse-v2, -v3, -ci), whose "
+						 "unknown-NMI handler panics");
+			else if (!sc.riscv.sse || std::find(ev.begin(), ev.end(), 0xffff0001u) == ev.end())
+				r.err(n, w + ": sse needs platform.sbi.sse and LOCAL_UNKNOWN_NMI (4294901761) in "
+						 "platform.sbi.sse_events");
 		}
 		if (*c == "nmi" && !x86) {
 			r.err(n, w + ": nmi is an x86 context" +
@@ -1086,7 +1098,11 @@ private:
 			r.err(n, w + ": sdei needs platform.el3 with sdei and a platform_event whose handler panics");
 		if (ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::kdump)
 			r.err(n, w + ": only a panic or kdump is raised from " + *c + " context");
-		ts.context = *c == "irq" ? C::irq : *c == "nmi" ? C::nmi : *c == "pseudo_nmi" ? C::pseudo_nmi : C::sdei;
+		ts.context = *c == "irq"          ? C::irq
+			     : *c == "nmi"        ? C::nmi
+			     : *c == "pseudo_nmi" ? C::pseudo_nmi
+			     : *c == "sse"        ? C::sse
+						  : C::sdei;
 	}
 
 	void triggers(const YAML::Node& n)

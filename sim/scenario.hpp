@@ -139,7 +139,8 @@ struct TriggerSpec {
 	std::vector<unsigned> targets;   ///< backtrace: the CPUs to ask (empty: every online CPU)
 	/// The context the panic is raised in: task, or inside a handler (irq; nmi on x86; pseudo_nmi
 	/// and sdei on arm64, the latter inside the platform SDEI event's handler).
-	enum class Context { task, irq, nmi, pseudo_nmi, sdei } context = Context::task;
+	/// sse: RISC-V, inside the LOCAL_UNKNOWN_NMI handler of the SSE NMI service.
+	enum class Context { task, irq, nmi, pseudo_nmi, sdei, sse } context = Context::task;
 	Loc loc;
 };
 const char* trigger_event_name(TriggerSpec::Event e);
