@@ -84,6 +84,10 @@ public:
 		m_fw->stuck_in_el3(c.id, until);
 	}
 	void set_firmware(el3::El3Firmware* fw) { m_fw = fw; }
+	std::optional<kl::Regs> enter_context(CpuRt& c, TriggerSpec::Context ctx) override
+	{
+		return static_cast<Arm64ShimImpl&>(*c.shim).enter_context(ctx);
+	}
 
 	void secondary_boot(CpuRt& c) override
 	{
@@ -97,6 +101,9 @@ public:
 		k.set_cpu_online(c.id, true);
 		v.ipi_setup(k);
 		v.cpu_up(k);
+		/* the SDEI driver's CPU-up hook registers the private events again, AGDI's included */
+		if (m_sim.sc.el3 && m_sim.sc.el3->sdei_params.platform_event)
+			kl::arm64::agdi_sdei_probe(k, *m_sim.sc.el3->sdei_params.platform_event);
 		unmask(c);
 		m_sim.set_activity(c, "idle (WFI)");
 	}
@@ -171,6 +178,11 @@ public:
 				: p.ev0.enabled ? "enabled"
 				: p.ev0.registered ? "registered"
 						   : "unregistered";
+		if (m_fw->params().sdei_params.platform_event)
+			cr.el3_platform_event = p.plat.running   ? "running"
+						: p.plat.enabled ? "enabled"
+						: p.plat.registered ? "registered"
+								    : "unregistered";
 		const el3::PowerState ps = m_fw->power(cpu);
 		cr.el3_power = ps == el3::PowerState::kOn ? "on" : ps == el3::PowerState::kOff ? "off" : "wedged";
 		cr.el3_dispatches = p.dispatches;
@@ -298,6 +310,7 @@ private:
 			k.set_cpu_online(c.id, true);
 			v.ipi_setup(k);
 			v.cpu_up(k);
+			agdi_probe(k);
 			m_work.unmask(c);
 			c.state = CpuState::running;
 		}
@@ -307,6 +320,13 @@ private:
 		m_faults.schedule([this](unsigned cpu, unsigned sgi) { m_gic->inject_pending(cpu, sgi); });
 		m_is_booted = true;
 		m_booted.notify(sc_core::SC_ZERO_TIME);
+	}
+
+	/// The ACPI AGDI table names the platform event, if any: the kernel's AGDI driver registers it.
+	void agdi_probe(kl::arm64::Arm64Shim& k)
+	{
+		if (m_sim.sc.el3 && m_sim.sc.el3->sdei_params.platform_event)
+			kl::arm64::agdi_sdei_probe(k, *m_sim.sc.el3->sdei_params.platform_event);
 	}
 
 	Sim& m_sim;

@@ -74,6 +74,10 @@ void evaluate_expectations(const Scenario& sc, RunResult& r)
 		const std::string got = r.cpu_states.at(cpu).el3_event0;
 		check("CPU " + std::to_string(cpu) + " EL3 event 0 " + want + " (got " + got + ")", want == got);
 	}
+	for (const auto& [cpu, want] : e.el3_platform_event) {
+		const std::string got = r.cpu_states.at(cpu).el3_platform_event;
+		check("CPU " + std::to_string(cpu) + " EL3 platform event " + want + " (got " + got + ")", want == got);
+	}
 	for (const auto& [cpu, want] : e.el3_power) {
 		const std::string got = r.cpu_states.at(cpu).el3_power;
 		check("CPU " + std::to_string(cpu) + " EL3 power " + want + " (got " + got + ")", want == got);

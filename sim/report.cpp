@@ -10,6 +10,19 @@ namespace stopsim {
 
 namespace {
 
+/// A CPU's EL3 state; "platform_event" only where the platform defines one (no change elsewhere).
+nlohmann::json el3_json(const CpuResult& c)
+{
+	using nlohmann::json;
+	if (!c.has_el3)
+		return json(nullptr);
+	json j{{"pe_masked", c.el3_pe_masked}, {"event0", c.el3_event0}, {"power", c.el3_power}, {"dispatches", c.el3_dispatches}};
+	if (!c.el3_platform_event.empty())
+		j["platform_event"] = c.el3_platform_event;
+	return j;
+}
+
+
 std::string caller(int cpu)
 {
 	char buf[16];
@@ -111,6 +124,7 @@ void write_console(std::ostream& os, const RunResult& r)
 		     << c.final_state << "  " << c.activity;
 		if (c.has_el3)
 			line << " [EL3: " << (c.el3_pe_masked ? "masked" : "unmasked") << ", event 0 " << c.el3_event0
+			     << (c.el3_platform_event.empty() ? "" : ", platform event " + c.el3_platform_event)
 			     << (c.el3_power != "on" ? ", " + c.el3_power : "") << "]";
 		if (c.has_sbi) {
 			line << " [SBI: HSM " << c.sbi_hsm << ", SSE " << (c.sse_masked ? "masked" : "unmasked") << ", event "
@@ -193,11 +207,7 @@ nlohmann::json report_json(const RunResult& r)
 					   {"final", c.final_state},
 					   {"activity", c.activity},
 					   {"stop_entries", c.stop_entries},
-					   {"el3", c.has_el3 ? json{{"pe_masked", c.el3_pe_masked},
-								    {"event0", c.el3_event0},
-								    {"power", c.el3_power},
-								    {"dispatches", c.el3_dispatches}}
-							    : json(nullptr)},
+					   {"el3", el3_json(c)},
 					   {"sbi", c.has_sbi ? json{{"hsm", c.sbi_hsm},
 								    {"sse_masked", c.sse_masked},
 								    {"sse_event", c.sse_state},

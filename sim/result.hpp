@@ -42,6 +42,7 @@ struct CpuResult {
 	bool el3_pe_masked = false;
 	std::string el3_event0;               ///< unregistered | registered | enabled | running
 	std::string el3_power;                ///< on | off | wedged
+	std::string el3_platform_event;       ///< as el3_event0, for platform.el3.platform_event; empty: none
 	uint64_t el3_dispatches = 0;
 	bool has_sbi = false;                 ///< RISC-V: the M-mode SBI fields below mean something
 	std::string sbi_hsm;                  ///< started | stopped

@@ -46,6 +46,13 @@ public:
 			shim(c).local_irq_disable();
 	}
 	void unmask(CpuRt& c) override { shim(c).local_irq_enable(); }
+	std::optional<kl::Regs> enter_context(CpuRt& c, TriggerSpec::Context ctx) override
+	{
+		if (ctx == TriggerSpec::Context::sse)
+			return shim(c).enter_sse_context();
+		STOPSIM_ASSERT(ctx == TriggerSpec::Context::irq, "RISC-V trigger context validated as irq or sse");
+		return shim(c).enter_irq_context();
+	}
 	std::string mask_text(MaskKind m) const override
 	{
 		return m == MaskKind::none ? "nothing masked" : "sstatus.SIE=0";

@@ -4,6 +4,7 @@
 #include "sim/scenario.hpp"
 #include "sim/schema.hpp"
 #include "sim/units.hpp"
+#include "kl/riscv/riscv.hpp"
 #include "kl/variant.hpp"
 #include "srcmode/source.hpp"
 
@@ -102,6 +103,25 @@ std::string ScenarioError::format() const
 	std::ostringstream os;
 	os << message_file_name(file) << ":" << loc.line << ":" << loc.col << ": " << message;
 	return os.str();
+}
+
+const char* trigger_context_name(TriggerSpec::Context c)
+{
+	switch (c) {
+	case TriggerSpec::Context::task:
+		return "task";
+	case TriggerSpec::Context::irq:
+		return "irq";
+	case TriggerSpec::Context::nmi:
+		return "nmi";
+	case TriggerSpec::Context::pseudo_nmi:
+		return "pseudo_nmi";
+	case TriggerSpec::Context::sdei:
+		return "sdei";
+	case TriggerSpec::Context::sse:
+		return "sse";
+	}
+	return "?";
 }
 
 const char* trigger_event_name(TriggerSpec::Event e)
@@ -600,6 +620,8 @@ private:
 		sc.el3.emplace();
 		if (!section(n, "platform.el3"))
 			sc.el3.reset();
+		if (sc.el3 && n["platform_event"] && !sc.el3->sdei)
+			r.err(n["platform_event"], "platform.el3.platform_event: needs the SDEI dispatcher (sdei: true)");
 	}
 
 	/// One value through its schema row; `what` names it in messages (the row's path by default).
@@ -977,6 +999,52 @@ private:
 		}
 	}
 
+	/// triggers[i].context: the contexts each architecture has (docs/scenario-format.md).
+	void trigger_context(const YAML::Node& n, const std::string& w, TriggerSpec& ts)
+	{
+		using C = TriggerSpec::Context;
+		const auto c = r.one_of(n, w, {"task", "irq", "nmi", "pseudo_nmi", "sdei", "sse"});
+		if (!c)
+			return;
+		if (*c == "task")
+			return;
+		const bool arm64 = sc.arch == "arm64", x86 = sc.arch == "x86";
+		if (*c == "sse") {
+			if (sc.arch != "riscv") {
+				r.err(n, w + ": sse is a RISC-V context");
+				return;
+			}
+			const auto* rv = dynamic_cast<const kl::riscv::RiscvVariant*>(m_variant.get());
+			const auto& ev = sc.sbi.core.sse_local_events;
+			if (!rv || !rv->has_unknown_nmi_event())
+				r.err(n, w + ": sse needs a variant with the SSE NMI service (riscv-sse-v2, -v3, -ci), whose "
+						 "unknown-NMI handler panics");
+			else if (!sc.sbi.core.sse || std::find(ev.begin(), ev.end(), 0xffff0001u) == ev.end())
+				r.err(n, w + ": sse needs platform.sbi.sse and LOCAL_UNKNOWN_NMI (4294901761) in "
+						 "platform.sbi.sse_events");
+		}
+		if (*c == "nmi" && !x86) {
+			r.err(n, w + ": nmi is an x86 context" +
+					 std::string(arm64 ? "; arm64 has pseudo_nmi (with kernel.pseudo_nmi) and sdei" : ""));
+			return;
+		}
+		if ((*c == "pseudo_nmi" || *c == "sdei") && !arm64) {
+			r.err(n, w + ": " + *c + " is an arm64 context");
+			return;
+		}
+		if (*c == "pseudo_nmi" && !sc.pseudo_nmi)
+			r.err(n, w + ": pseudo_nmi needs kernel.pseudo_nmi: true (without it there are no pseudo-NMIs)");
+		if (*c == "sdei" && !(sc.el3 && sc.el3->sdei && sc.el3->sdei_params.platform_event))
+			r.err(n, w + ": sdei needs platform.el3 with sdei and a platform_event whose handler panics");
+		if (ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::kdump)
+			r.err(n, w + ": only a panic or kdump is raised from " + *c + " context");
+		ts.context = *c == "irq"          ? C::irq
+			     : *c == "nmi"        ? C::nmi
+			     : *c == "pseudo_nmi" ? C::pseudo_nmi
+			     : *c == "sse"        ? C::sse
+						  : C::sdei;
+	}
+
 	void triggers(const YAML::Node& n)
 	{
 		if (!r.seq(n, "triggers"))
@@ -1014,15 +1082,8 @@ private:
 				r.err(t, w + ": missing required key 'at_us'");
 			if (t["message"])
 				set(r.str(t["message"], w + ".message"), ts.message);
-			if (t["context"]) {
-				if (auto c = r.one_of(t["context"], w + ".context", {"task", "nmi"})) {
-					ts.in_nmi = *c == "nmi";
-					if (ts.in_nmi && sc.arch != "x86")
-						r.err(t["context"], w + ".context: NMI context is modelled on x86 only");
-					if (ts.in_nmi && ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::kdump)
-						r.err(t["context"], w + ".context: only a panic or kdump is raised from NMI context");
-				}
-			}
+			if (t["context"])
+				trigger_context(t["context"], w + ".context", ts);
 			if (t["kexec_returns"])
 				r.err(t["kexec_returns"], w + ".kexec_returns: removed (machine_kexec() never returns); a panic "
 							      "ends in a restart with kernel.panic_timeout_s, after the crash stop with "
@@ -1123,7 +1184,7 @@ private:
 		if (!r.map(n, "expect",
 			   {"outcome", "stopped_by", "crash_regs", "crash_regs_from", "final", "cpus_left_online", "log",
 			    "no_log", "stop_duration_us", "invariants", "rungs", "el3_event0", "el3_power", "stop_entries",
-			    "sse_state", "hsm_state", "console"}))
+			    "sse_state", "hsm_state", "console", "el3_platform_event"}))
 			return;
 		e.any = n.size() > 0;
 		if (n["outcome"])
@@ -1158,6 +1219,14 @@ private:
 				if (auto s = r.one_of(v, w, {"unregistered", "registered", "enabled", "running"}))
 					e.el3_event0[c] = *s;
 			});
+		if (n["el3_platform_event"])
+			per_cpu(n["el3_platform_event"], "expect.el3_platform_event",
+				[&](unsigned c, const YAML::Node& v, const std::string& w) {
+					if (auto s = r.one_of(v, w, {"unregistered", "registered", "enabled", "running"}))
+						e.el3_platform_event[c] = *s;
+				});
+		if (n["el3_platform_event"] && !(sc.el3 && sc.el3->sdei_params.platform_event))
+			r.err(n["el3_platform_event"], "expect.el3_platform_event: needs platform.el3.platform_event");
 		if (n["el3_power"])
 			per_cpu(n["el3_power"], "expect.el3_power", [&](unsigned c, const YAML::Node& v, const std::string& w) {
 				if (auto s = r.one_of(v, w, {"on", "off", "wedged"}))

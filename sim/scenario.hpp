@@ -125,10 +125,14 @@ struct TriggerSpec {
 	std::string message;
 	std::vector<AfterStopAction> after_stop;
 	std::vector<unsigned> targets;   ///< backtrace: the CPUs to ask (empty: every online CPU)
-	bool in_nmi = false;             ///< x86: raised from NMI context (nmi_panic)
+	/// The context the panic is raised in: task, or inside a handler (irq; nmi on x86; pseudo_nmi
+	/// and sdei on arm64, the latter inside the platform SDEI event's handler).
+	/// sse: RISC-V, inside the LOCAL_UNKNOWN_NMI handler of the SSE NMI service.
+	enum class Context { task, irq, nmi, pseudo_nmi, sdei, sse } context = Context::task;
 	Loc loc;
 };
 const char* trigger_event_name(TriggerSpec::Event e);
+const char* trigger_context_name(TriggerSpec::Context c);
 
 struct LogExpect {
 	std::string text;
@@ -158,6 +162,7 @@ struct Expectations {
 	std::vector<RungExpect> rungs;
 	std::map<unsigned, std::string> el3_event0;  ///< unregistered | registered | enabled | running
 	std::map<unsigned, std::string> el3_power;   ///< on | off | wedged
+	std::map<unsigned, std::string> el3_platform_event; ///< unregistered | registered | enabled | running
 	std::map<unsigned, uint64_t> stop_entries;   ///< times a stop handler was entered on that CPU
 	std::map<unsigned, std::string> sse_state;   ///< RISC-V: unused | registered | enabled | running
 	std::map<unsigned, std::string> hsm_state;   ///< RISC-V: started | stopped

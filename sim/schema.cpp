@@ -259,6 +259,12 @@ std::vector<Row> build()
 			       el3_of, &el3::El3Params::dispatch_cycles));
 	t.push_back(latency("platform.el3", "complete_cycles", "arm64",
 			       "row 9: a successful `SDEI_EVENT_COMPLETE` / `COMPLETE_AND_RESUME`", el3_of, &el3::El3Params::complete_cycles));
+	t.push_back(whole("platform.el3", "platform_event", 1, 0xffffff, "none",
+			  "a private, normal-priority platform SDEI event, the one an ACPI AGDI table names: the kernel's "
+			  "AGDI driver registers and enables it on every CPU at boot, and its handler panics. It cannot "
+			  "be signalled; a trigger with `context: sdei` raises it (section 7). Needs `sdei: true`. While "
+			  "it runs on a PE, event 0 is not dispatched there (both are normal priority)",
+			  [](Scenario& sc, const Value& v) { sc.el3->sdei_params.platform_event = unsigned(v.number); }));
 
 	// RISC-V (section 3.3)
 	t.push_back(choice("platform.riscv", "ipi", {"sbi", "sswi", "imsic"}, "`sbi`", "riscv",

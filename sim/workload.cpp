@@ -153,15 +153,26 @@ private:
 			m_sim.set_activity(m_c, was);
 			return;
 		}
+		const std::string was = m_c.activity;
 		m_sim.set_activity(m_c, trigger_event_name(t.event));
 		m_c.initiator = true;
 		m_console_from = m_sim.res.log.size();
-		if (t.in_nmi) {
-			/* nmi_panic(): a panic raised by an NMI handler, e.g. a fatal hardware error. */
-			const kl::Regs regs = m_arch.enter_nmi_context(m_c);
-			if (t.event == TriggerSpec::Event::kdump)
+		if (t.context != TriggerSpec::Context::task) {
+			const std::optional<kl::Regs> regs = m_arch.enter_context(m_c, t.context);
+			if (!regs) {
+				m_sim.log(int(m_c.id), "sim", std::string("stopsim: ") + trigger_context_name(t.context) +
+								     " context could not be entered: trigger ignored");
+				m_c.initiator = false;
+				m_sim.set_activity(m_c, was);
+				return;
+			}
+			const bool kdump = t.event == TriggerSpec::Event::kdump;
+			if (kdump)
 				m_sim.kdump_ran = true;
-			kl::nmi_panic(k, *m_sim.variant, t.message, t.event == TriggerSpec::Event::kdump, hooks, regs);
+			/* An IRQ handler calls panic(); NMI-like handlers (NMI, pseudo-NMI, SDEI) nmi_panic(). */
+			if (t.context == TriggerSpec::Context::irq)
+				kl::panic(k, *m_sim.variant, t.message, kdump, hooks, *regs);
+			kl::nmi_panic(k, *m_sim.variant, t.message, kdump, hooks, *regs);
 		}
 		switch (t.event) {
 		case TriggerSpec::Event::panic:
@@ -420,9 +431,9 @@ private:
 
 } // namespace
 
-kl::Regs WorkloadArch::enter_nmi_context(CpuRt& c)
+std::optional<kl::Regs> WorkloadArch::enter_context(CpuRt& c, TriggerSpec::Context)
 {
-	internal_error(__FILE__, __LINE__, "CPU " + std::to_string(c.id) + ": no NMI context on this architecture");
+	internal_error(__FILE__, __LINE__, "CPU " + std::to_string(c.id) + ": trigger context not modelled on this architecture");
 }
 
 void cpu_main(Sim& sim, CpuRt& c, WorkloadArch& arch, const sc_core::sc_event& booted, const bool& is_booted)

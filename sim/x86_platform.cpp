@@ -54,7 +54,13 @@ public:
 		}
 		cpu(c).rsm();
 	}
-	kl::Regs enter_nmi_context(CpuRt& c) override { return shim(c).enter_nmi_context(); }
+	std::optional<kl::Regs> enter_context(CpuRt& c, TriggerSpec::Context ctx) override
+	{
+		if (ctx == TriggerSpec::Context::nmi)
+			return shim(c).enter_nmi_context();
+		STOPSIM_ASSERT(ctx == TriggerSpec::Context::irq, "x86 trigger context validated as irq or nmi");
+		return shim(c).enter_irq_context();
+	}
 
 private:
 	Sim& m_sim;

@@ -57,6 +57,11 @@ public:
 	}
 	/// The FIQ taken to EL3 on PE `pe` (call from that PE's exception vector).
 	void handle_fiq(unsigned pe);
+	/// The platform event's interrupt fires at PE `pe` (call from that PE's thread, e.g. a platform
+	/// error agent raising its AGDI event). On kRun the event is Running and the PE is back at EL1
+	/// with DAIF masked, about to run the client's handler for it; the caller runs that handler
+	/// and it ends with COMPLETE or COMPLETE_AND_RESUME (or never). Otherwise nothing ran.
+	Dispatch raise_platform_event(unsigned pe);
 	/// Hold PE `pe` at EL3 until `until_ps` (kForever: for good), as if an SMC never returned.
 	void stuck_in_el3(unsigned pe, Ps until_ps);
 

@@ -5,6 +5,7 @@
 #include "models/common/clock.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace stopsim::el3 {
 
@@ -12,6 +13,9 @@ struct SdeiParams {
 	bool event0 = true;        ///< event 0 exists (SDEI_DEFINE_EVENT_0)
 	bool signal_checks = true; ///< TF-A >= 2.12: SIGNAL refuses a masked or unregistered target
 	unsigned sgi = 8;          ///< the Secure SGI event 0 is bound to
+	/// A private, normal-priority platform event (bound to a platform interrupt, not signalable),
+	/// with its number; absent: the platform defines none.
+	std::optional<unsigned> platform_event;
 };
 
 /// All costs in cycles of the calling PE (docs/reference/latencies.md).

@@ -44,6 +44,11 @@ public:
 			     uint64_t a2 = 0);
 	/// The M-mode trap vector of `hart` (MSI from the MSWI, MEI from the M IMSIC file).
 	void m_trap(unsigned hart, cpu::RiscvIrq which);
+	/// A platform source raises local SSE event `id` at `hart` (call from that hart's thread): it
+	/// becomes pending, and if it is the event to inject now the hart enters S-mode for it with
+	/// SIE clear and the event RUNNING, and true is returned: the caller runs the handler, which
+	/// ends with COMPLETE (or never). Otherwise it stays pending for a later trap return.
+	bool raise_local_event(unsigned hart, uint32_t id);
 	/// Hold `hart` in M-mode with MIE=0 until `until_ps` (kForever: for good).
 	void stuck_in_mmode(unsigned hart, Ps until_ps);
 	/// HSM: the hart was started (a secondary coming up).

@@ -3,6 +3,7 @@
 #include "support/fake_kernel_shim.hpp"
 
 #include "kl/arm64/arm64_v6_12.hpp"
+#include "kl/arm64/arm64_v6_5.hpp"
 #include "kl/arm64/arm64_v6_6.hpp"
 #include "kl/arm64/arm64_v6_7.hpp"
 #include "kl/panic.hpp"
@@ -240,6 +241,25 @@ TEST_CASE("kl::stop v6.6: the failure line prints the whole online mask, self in
 	CHECK(m.parked == std::set<unsigned>{1, 3});
 }
 
+TEST_CASE("kl::stop v6.5 vs v6.6: only v6.6 aborts the SDEI handler the crashing CPU is in (bug 16)",
+	  "[kl][arm64][v6.6][sdei]")
+{
+	for (bool v66 : {false, true}) {
+		Arm64V6_5 old;
+		Arm64V6_6 fixed;
+		Arm64Variant& v = v66 ? static_cast<Arm64Variant&>(fixed) : old;
+		fake::World w(1);
+		w.sdei_present = true;
+		fake::Cpu c0(w, 0);
+		c0.ctx = Ctx::sdei; // the panic was raised inside an SDEI handler
+		v.crash_smp_send_stop(c0);
+		CHECK(w.called("cpu0: smc 0xc400002b"));
+		CHECK(w.called("cpu0: smc 0xc4000026") == v66);
+		CHECK(std::count(w.log.begin(), w.log.end(),
+				 "sdei: still in SDEI normal event context, attempting to finish handler.") == (v66 ? 1 : 0));
+	}
+}
+
 TEST_CASE("kl::stop v6.6: kdump acks through waiting_for_crash_ipi and leaves the online bits", "[kl][arm64][v6.6]")
 {
 	Arm64V6_6 v;
@@ -381,7 +401,7 @@ TEST_CASE("kl::variants: the registry knows every era by name", "[kl]")
 	std::vector<std::string> names;
 	for (const auto& i : list_variants())
 		names.push_back(i.name);
-	for (const char* want : {"arm64-v6.6", "arm64-v6.7", "arm64-v6.12", "arm64-sdei-v1", "arm64-sdei-v2", "arm64-sdei-v4",
+	for (const char* want : {"arm64-v6.5", "arm64-v6.6", "arm64-v6.7", "arm64-v6.12", "arm64-sdei-v1", "arm64-sdei-v2", "arm64-sdei-v4",
 				 "arm64-sdei-v5", "x86-v3.3", "x86-v3.5", "x86-v5.3", "x86-v6.5", "x86-v6.15"})
 		CHECK(std::count(names.begin(), names.end(), want) == 1);
 	CHECK(make_variant("arm64-v6.12") != nullptr);
