@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// arm64 smp_send_stop() and ipi_cpu_stop() as merged in v3.7 and kept through the 3.x series
-// (docs/reference/algorithms.md section 1.3 i-a). The initiator sends IPI_CPU_STOP while more than
+// arm64 smp_send_stop() and ipi_cpu_stop() of the 3.x series, as in arch/arm64/kernel/smp.c at
+// 0356888ad140 (2013; docs/reference/algorithms.md section 1.3 i-a). The initiator sends IPI_CPU_STOP while more than
 // one CPU is online and polls the online count for 1 s. Each target, while the system is booting or
 // running, takes the raw spinlock stop_lock, prints "CPU%u: stopping" and dumps its stack, and only
 // then goes offline: the targets take their turn at the lock one after the other, each holding it
@@ -11,7 +11,7 @@ namespace kl::arm64 {
 
 std::vector<std::string> Arm64V3_xx::ipi_names() const
 {
-	return {"IPI_RESCHEDULE", "IPI_CALL_FUNC", "IPI_CALL_FUNC_SINGLE", "IPI_CPU_STOP"};
+	return {"IPI_RESCHEDULE", "IPI_CALL_FUNC", "IPI_CALL_FUNC_SINGLE", "IPI_CPU_STOP", "IPI_TIMER"};
 }
 
 bool Arm64V3_xx::ipi_should_be_nmi(Shim&, unsigned) const
@@ -110,7 +110,7 @@ void Arm64V3_xx::do_handle_IPI(Arm64Shim& k, unsigned ipinr, const Regs&)
 	case IPI_CPU_STOP:
 		ipi_cpu_stop(k, cpu);
 	default:
-		/* Scheduler and function-call IPIs play no part in a stop. */
+		/* Scheduler, function-call and timer IPIs play no part in a stop. */
 		break;
 	}
 }

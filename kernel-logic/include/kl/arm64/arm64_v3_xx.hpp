@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// arm64 as first merged (v3.7) and through the 3.x series: one IRQ rung, no kdump, and a target
-// that prints "CPU%u: stopping" and its stack under the stop_lock raw spinlock.
+// arm64 of the 3.x series (as at 0356888ad140, 2013): one IRQ rung, no kdump, and a target that
+// prints "CPU%u: stopping" and its stack under the stop_lock raw spinlock.
 #pragma once
 #include "kl/arm64/arm64.hpp"
 
@@ -8,8 +8,8 @@ namespace kl::arm64 {
 
 class Arm64V3_xx : public Arm64Variant {
 public:
-	/* enum ipi_msg_type of the 2013 arch/arm64/kernel/smp.c */
-	enum : unsigned { IPI_RESCHEDULE, IPI_CALL_FUNC, IPI_CALL_FUNC_SINGLE, IPI_CPU_STOP, NR_IPI };
+	/* enum ipi_msg_type of arch/arm64/kernel/smp.c at 0356888ad140 (2013) */
+	enum : unsigned { IPI_RESCHEDULE, IPI_CALL_FUNC, IPI_CALL_FUNC_SINGLE, IPI_CPU_STOP, IPI_TIMER, NR_IPI };
 
 	const char* name() const override { return "arm64-v3.x"; }
 	const char* summary() const override
