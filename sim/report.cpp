@@ -79,6 +79,18 @@ void write_console(std::ostream& os, const RunResult& r)
 		os << "end: " << r.end_how << " at " << seconds(*r.end_at) << " s\n";
 	else
 		os << "end: none by the simulated-time limit (" << seconds(r.sim_ps) << " s)\n";
+	if (r.console) {
+		const ConsoleResult& c = *r.console;
+		os << "console: " << c.lock << " (" << c.driver << "), " << c.writes << (c.writes == 1 ? " record (" : " records (")
+		   << c.bytes << " bytes) written";
+		if (c.unlocked_writes) {
+			os << ", " << c.unlocked_writes << " (" << c.unlocked_bytes << " bytes) without the lock, held by "
+			   << (c.holder_stopped ? "stopped " : "") << "CPU " << *c.holder;
+			if (c.garbled_writes)
+				os << ", " << c.garbled_writes << " garbled";
+		}
+		os << "\n";
+	}
 	for (const RungRecord& g : r.rungs) {
 		os << "rung: " << std::left << std::setw(11) << g.name << " CPU " << g.cpu << " -> " << std::setw(10)
 		   << range_list(g.targets) << " sent " << seconds(g.sent);
@@ -194,6 +206,20 @@ nlohmann::json report_json(const RunResult& r)
 								    {"m_mode_ns", ns(c.m_mode)}}
 							    : json(nullptr)}});
 	j["cpus_left_online"] = r.cpus_left_online;
+	if (r.console) {
+		const ConsoleResult& c = *r.console;
+		j["console"] = {{"lock", c.lock},
+				{"driver", c.driver},
+				{"writes", c.writes},
+				{"bytes", c.bytes},
+				{"unlocked_writes", c.unlocked_writes},
+				{"unlocked_bytes", c.unlocked_bytes},
+				{"garbled_writes", c.garbled_writes},
+				{"holder", c.holder ? json(*c.holder) : json(nullptr)},
+				{"holder_stopped", c.holder_stopped}};
+	} else {
+		j["console"] = nullptr;
+	}
 	j["log"] = json::array();
 	for (const auto& l : r.log)
 		j["log"].push_back({{"t_ns", ns(l.t)}, {"cpu", l.cpu}, {"level", l.level}, {"text", l.text}});

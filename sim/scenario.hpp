@@ -124,6 +124,12 @@ struct AfterStopAction {
 	std::string lock;
 	Ps hold = 0;
 	std::optional<Ps> bust_after;
+	/// The step is a serial console write and `lock` its UART port lock: while a panic is in
+	/// progress (oops_in_progress) the driver only tries the lock, and on failure writes anyway.
+	/// none: a plain spinlock. write: the output goes out intact (8250, PL011, qcom-geni from
+	/// 9e957a155005). cancel: qcom-geni before 9e957a155005, whose unlocked write cancels the
+	/// transfer still in the FIFO, so each record is cut short by the next (garbled).
+	enum class Console { none, write, cancel } console = Console::none;
 	Loc loc;
 };
 
@@ -170,6 +176,13 @@ struct Expectations {
 	std::map<unsigned, uint64_t> stop_entries;   ///< times a stop handler was entered on that CPU
 	std::map<unsigned, std::string> sse_state;   ///< RISC-V: unused | registered | enabled | running
 	std::map<unsigned, std::string> hsm_state;   ///< RISC-V: started | stopped
+	/// expect.console: the console write steps' totals (each field checked when given).
+	struct Console {
+		std::optional<uint64_t> writes, bytes, unlocked_writes, unlocked_bytes, garbled_writes;
+		std::optional<std::optional<unsigned>> holder; ///< inner nullopt: `holder: null`
+		Loc loc;
+	};
+	std::optional<Console> console;
 	bool any = false;
 	Loc loc;
 };

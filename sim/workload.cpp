@@ -155,6 +155,7 @@ private:
 		}
 		m_sim.set_activity(m_c, trigger_event_name(t.event));
 		m_c.initiator = true;
+		m_console_from = m_sim.res.log.size();
 		if (t.in_nmi) {
 			/* nmi_panic(): a panic raised by an NMI handler, e.g. a fatal hardware error. */
 			const kl::Regs regs = m_arch.enter_nmi_context(m_c);
@@ -269,10 +270,104 @@ private:
 		}
 	}
 
+	/// Printk levels only: the simulator's, the fault injector's and the firmware's lines are
+	/// not kernel log records and never reach the console.
+	static bool kernel_record(const LogLine& l)
+	{
+		return l.level != "sim" && l.level != "fault" && l.level != "el3";
+	}
+
+	/// The records a console step writes (counted into the report), and the report's totals.
+	ConsoleResult& console_records(const AfterStopAction& a, uint64_t& n, uint64_t& bytes)
+	{
+		n = bytes = 0;
+		for (size_t i = m_console_from; i < m_sim.res.log.size(); i++) {
+			const LogLine& l = m_sim.res.log[i];
+			if (l.cpu == int(m_c.id) && kernel_record(l)) {
+				n++;
+				bytes += l.text.size() + 1;
+			}
+		}
+		m_console_from = m_sim.res.log.size();
+		if (!m_sim.res.console) {
+			m_sim.res.console.emplace();
+			m_sim.res.console->lock = a.lock;
+			m_sim.res.console->driver = a.console == AfterStopAction::Console::cancel ? "cancel" : "write";
+		}
+		ConsoleResult& cr = *m_sim.res.console;
+		cr.writes += n;
+		cr.bytes += bytes;
+		return cr;
+	}
+
+	/*
+	 * A console write step while a panic is in progress: the serial drivers' console_write under
+	 * oops_in_progress (serial8250_console_write, qcom_geni_serial_console_write, ...) only tries
+	 * the port lock, and writes whether or not it got it. The records written are the kernel log
+	 * lines this CPU printed since its trigger fired and no earlier console step wrote (what
+	 * console_flush_on_panic() finds pending). Without the lock the output goes out unguarded:
+	 * `write` drivers wait for the FIFO and send it whole, `cancel` drivers (qcom-geni before
+	 * 9e957a155005) first cancel the transfer in flight, which cuts short the holder's record
+	 * and, one after another, every record of the flush but the last.
+	 */
+	void console_write(const AfterStopAction& a)
+	{
+		m_sim.set_activity(m_c, "after stop: console write, spin_trylock(" + a.lock + ")");
+		int& holder = m_sim.lock_holder(a.lock);
+		const int held_by = holder;
+		const bool locked = held_by == -1;
+		if (locked)
+			m_c.shim->kernel().store("spin_trylock", [&] { holder = int(m_c.id); });
+
+		uint64_t n = 0, bytes = 0;
+		ConsoleResult& cr = console_records(a, n, bytes);
+		if (!locked) {
+			const bool cancel = a.console == AfterStopAction::Console::cancel;
+			const bool stopped = held_by != int(m_c.id) && m_sim.cpu_stopped(m_sim.cpus[size_t(held_by)]);
+			const uint64_t garbled = cancel && n > 0 ? n - 1 : 0;
+			cr.unlocked_writes += n;
+			cr.unlocked_bytes += bytes;
+			cr.garbled_writes += garbled;
+			if (!cr.holder) {
+				cr.holder = unsigned(held_by);
+				cr.holder_stopped = stopped;
+			}
+			const std::string who = held_by == int(m_c.id) ? "this CPU itself (interrupted)"
+					       : stopped ? "stopped CPU " + std::to_string(held_by)
+							 : "CPU " + std::to_string(held_by) + " (running)";
+			auto records = [](uint64_t k) { return std::to_string(k) + (k == 1 ? " record" : " records"); };
+			std::string text = "stopsim: console: trylock of " + a.lock + " failed (oops_in_progress; held by " +
+					   who + "): " + records(n) + " (" + std::to_string(bytes) +
+					   " bytes) written without the lock";
+			if (cancel)
+				text += "; each write cancels the transfer still in the FIFO, so the holder's record and " +
+					std::to_string(garbled) + " of these are cut short";
+			m_sim.log(int(m_c.id), "sim", text);
+			if (stopped)
+				m_sim.violations.push_back({"no_lock_held_by_stopped_cpu", false,
+							    "CPU " + std::to_string(m_c.id) + "'s console write found " + a.lock +
+								    " held by stopped CPU " + std::to_string(held_by) +
+								    " and wrote without it"});
+		}
+		m_sim.set_activity(m_c, locked ? "after stop: console write, holding " + a.lock
+					       : "after stop: console write without " + a.lock);
+		if (a.hold) {
+			const Ps until = now_ps() + a.hold;
+			while (now_ps() < until)
+				m_pe.sleep_until(until, &m_sim.never);
+		}
+		if (locked)
+			release(a.lock);
+	}
+
 	/// kmsg_dump()/console flush after the stop: take the locks the scenario names.
 	void after_stop(const TriggerSpec& t)
 	{
 		for (const AfterStopAction& a : t.after_stop) {
+			if (a.console != AfterStopAction::Console::none && m_sim.ks.oops_in_progress > 0) {
+				console_write(a);
+				continue;
+			}
 			m_sim.set_activity(m_c, "after stop: spin_lock(" + a.lock + ")");
 			const Ps start = now_ps();
 			for (;;) {
@@ -297,6 +392,11 @@ private:
 				}
 				m_pe.sleep_until(cpu::kForever, &m_sim.mem_changed);
 			}
+			if (a.console != AfterStopAction::Console::none) {
+				/* No panic in progress (a reboot): the console write took its port lock. */
+				uint64_t n = 0, bytes = 0;
+				console_records(a, n, bytes);
+			}
 			m_sim.set_activity(m_c, "after stop: holding " + a.lock);
 			if (a.hold) {
 				const Ps until = now_ps() + a.hold;
@@ -312,6 +412,7 @@ private:
 	WorkloadArch& m_arch;
 	cpu::PeBase& m_pe;
 	size_t m_step = kNoStep;
+	size_t m_console_from = 0; ///< the first log line a console step has not written yet
 	bool m_booting = false;
 	Ps m_still_at = 0;
 	uint64_t m_still_rounds = 0;

@@ -78,6 +78,13 @@ void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded, c
 	if (old_cpu != -1 && old_cpu != int(this_cpu))
 		v.panic_smp_self_stop(k);
 
+	/*
+	 * bust_spinlocks(1): from here on the console drivers only try their port locks. A plain
+	 * ++ in the kernel; uncosted here, as nothing polls it and only this CPU's console path
+	 * reads it (so that it shifts no timing).
+	 */
+	k.ks().oops_in_progress++;
+
 	k.pr_emerg("Kernel panic - not syncing: " + msg);
 
 	/* The crash kernel first, unless the notifiers are to run before it. */

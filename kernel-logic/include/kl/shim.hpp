@@ -84,6 +84,9 @@ struct KernelState {
 	CpuMask backtrace_mask;           ///< CPUs still to print their backtrace
 	bool sdei_mask_warned = false;    ///< pr_warn_once() of a failed SDEI PE_MASK (one per boot)
 	bool sdei_unmask_warned = false;  ///< ... and of a failed PE_UNMASK
+	/// lib/bust_spinlocks.c's counter, raised by panic() and never lowered on that path: while it
+	/// is non-zero the serial console drivers only *try* their port lock (console_write paths).
+	int oops_in_progress = 0;
 };
 
 class Shim {
