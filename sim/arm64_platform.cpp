@@ -115,13 +115,9 @@ public:
 		: sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim), m_faults(sim)
 	{
 		const Scenario& sc = sim.sc;
-		gic::GicParams gp;
+		gic::GicParams gp = sc.gic; // the latencies as the scenario set them; the topology from here
 		gp.num_pes = sc.cpus;
 		gp.clock_hz = sc.clock_hz;
-		gp.sgi_delivery_cycles = uint32_t(sc.lat.sgi_delivery_cycles);
-		gp.signal_cycles = uint32_t(sc.lat.signal_cycles);
-		gp.pio_cycles = uint32_t(sc.lat.mmio_cycles);
-		gp.sgi_jitter_cycles = uint32_t(sc.lat.sgi_jitter_cycles);
 		gp.seed = sim.seed;
 		m_gic = std::make_unique<gic::GicV3>("gic", gp, events);
 		m_gic->set_fault_hooks(&m_faults);
@@ -129,11 +125,8 @@ public:
 			m_gic->set_observer([this](const gic::SgiNote& n) { sgi_trace(n); });
 		sim.events = &events;
 
-		cpu::Arm64PeParams pp;
+		cpu::Arm64PeParams pp = sc.arm64_pe;
 		pp.clock_hz = sc.clock_hz;
-		pp.take_cycles = uint32_t(sc.lat.take_cycles.value_or(30));
-		pp.entry_cycles = uint32_t(sc.lat.exception_entry_cycles);
-		pp.wfi_wake_cycles = uint32_t(sc.lat.wfi_wake_cycles);
 
 		sim.cpus.resize(sc.cpus);
 		m_pes.reserve(sc.cpus);
@@ -231,18 +224,8 @@ private:
 			    {{"from", std::to_string(n.source)}, {"to", std::to_string(n.target)}});
 	}
 
-	void make_firmware(const El3Spec& e)
+	void make_firmware(const el3::El3Params& p)
 	{
-		el3::El3Params p;
-		p.sdei = e.sdei;
-		p.sdei_params.event0 = e.event0;
-		p.sdei_params.signal_checks = e.signal_checks;
-		p.psci = e.psci;
-		p.cpu_off_in_event_wedges = e.cpu_off_in_event_wedges;
-		p.smc_cycles = uint32_t(e.smc_cycles);
-		p.signal_cycles = uint32_t(e.signal_cycles);
-		p.dispatch_cycles = uint32_t(e.dispatch_cycles);
-		p.complete_cycles = uint32_t(e.complete_cycles);
 		std::vector<cpu::Arm64Pe*> pes;
 		for (auto& pe : m_pes)
 			pes.push_back(pe.get());

@@ -533,7 +533,7 @@ private:
 			if (r.map(x, "platform.sbi", schema::allowed_keys("platform.sbi"))) {
 				fields(x, "platform.sbi", {"sse", "hsm"});
 				if (x["sse_events"] && r.seq(x["sse_events"], "platform.sbi.sse_events")) {
-					rv.sse_events.clear();
+					sc.sbi.core.sse_local_events.clear();
 					const YAML::Node l = x["sse_events"];
 					if (l.size() > 32)
 						r.err(l, "platform.sbi.sse_events: at most 32 events");
@@ -542,7 +542,7 @@ private:
 						if (auto v = r.uint(l[i], w, 0, 0xffffffffull)) {
 							if (*v & 0x8000)
 								r.err(l[i], w + ": global events (bit 15) are not modelled");
-							rv.sse_events.push_back(uint32_t(*v));
+							sc.sbi.core.sse_local_events.push_back(uint32_t(*v));
 						}
 					}
 				}

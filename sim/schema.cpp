@@ -99,28 +99,28 @@ Row cost(std::string key, uint64_t def, std::string arch, std::string meaning, u
 		      [field](Scenario& sc, const Value& v) { sc.costs.*field = v.number; });
 }
 
-Row latency(std::string key, uint64_t def, std::string arch, std::string meaning, uint64_t Latencies::*field)
+/// A latency of one model: `params` picks the model's parameter struct out of the scenario, `field`
+/// the latency in it; the default shown is the struct's own.
+template <class P>
+Row latency(std::string section, std::string key, std::string arch, std::string meaning, P& (*params)(Scenario&),
+	    Cycles P::*field)
 {
-	return cycles("platform.latencies", std::move(key), def, std::move(arch), std::move(meaning),
-		      [field](Scenario& sc, const Value& v) { sc.lat.*field = v.number; });
+	return cycles(std::move(section), std::move(key), P{}.*field, std::move(arch), std::move(meaning),
+		      [params, field](Scenario& sc, const Value& v) { params(sc).*field = v.number; });
 }
 
-Row el3_flag(std::string key, std::string meaning, bool El3Spec::*field)
+gic::GicParams& gic_of(Scenario& sc) { return sc.gic; }
+cpu::PeParams& pe_of(Scenario& sc) { return sc.pe(); }
+lapic::ApicParams& apic_of(Scenario& sc) { return sc.apic; }
+InstructionCosts& shim_of(Scenario& sc) { return sc.lat; }
+el3::El3Params& el3_of(Scenario& sc) { return *sc.el3; }
+aplic::IntcParams& intc_of(Scenario& sc) { return sc.intc; }
+sbi::SbiParams& sbi_of(Scenario& sc) { return sc.sbi; }
+
+Row el3_flag(std::string key, std::string meaning, std::function<bool&(el3::El3Params&)> field)
 {
 	return flag("platform.el3", std::move(key), true, "arm64", std::move(meaning),
-		    [field](Scenario& sc, const Value& v) { (*sc.el3).*field = v.flag; });
-}
-
-Row el3_cycles(std::string key, uint64_t def, std::string meaning, uint64_t El3Spec::*field)
-{
-	return cycles("platform.el3", std::move(key), def, "arm64", std::move(meaning),
-		      [field](Scenario& sc, const Value& v) { (*sc.el3).*field = v.number; });
-}
-
-Row riscv_cycles(std::string section, std::string key, uint64_t def, std::string meaning, uint64_t RiscvSpec::*field)
-{
-	return cycles(std::move(section), std::move(key), def, "riscv", std::move(meaning),
-		      [field](Scenario& sc, const Value& v) { sc.riscv.*field = v.number; });
+		    [field](Scenario& sc, const Value& v) { field(*sc.el3) = v.flag; });
 }
 
 Row x86_flag(std::string key, std::string meaning, bool Scenario::*field)
@@ -184,41 +184,45 @@ std::vector<Row> build()
 	t.push_back(choice("platform.apic", "mode", {"x2apic", "xapic"}, "`x2apic`", "x86",
 			   "x2APIC: APIC registers are MSRs and an IPI is one ICR write; xAPIC: MMIO registers, the "
 			   "destination in ICR2, and the sender polls the delivery status",
-			   [](Scenario& sc, const Value& v) { sc.x2apic = v.text == "x2apic"; }));
+			   [](Scenario& sc, const Value& v) { sc.apic.x2apic = v.text == "x2apic"; }));
 
 	// platform.latencies: the rows of docs/reference/latencies.md.
-	t.push_back(latency("sgi_delivery_cycles", 150, "arm64",
-			    "row 1: `ICC_SGI1R_EL1` write → SGI reaches the target redistributor",
-			    &Latencies::sgi_delivery_cycles));
-	t.push_back(latency("sgi_jitter_cycles", 0, "arm64",
-			    "extra delay per SGI and target, drawn uniformly from [0, value] with the run's seed",
-			    &Latencies::sgi_jitter_cycles));
-	t.push_back(latency("signal_cycles", 50, "arm64",
-			    "row 2: pending → line asserted (charged together with row 1, see models/gic.md)",
-			    &Latencies::signal_cycles));
-	t.push_back(latency("exception_entry_cycles", 20, "", "row 20: hardware part of exception entry",
-			    &Latencies::exception_entry_cycles));
-	t.push_back(latency("wfi_wake_cycles", 100, "", "row 21: wake from WFI (x86: leaving HLT)",
-			    &Latencies::wfi_wake_cycles));
-	t.push_back(latency("sysreg_cycles", 20, "",
+	const std::string L = "platform.latencies";
+	t.push_back(latency(L, "sgi_delivery_cycles", "arm64",
+			    "row 1: `ICC_SGI1R_EL1` write → SGI reaches the target redistributor", gic_of,
+			    &gic::GicParams::sgi_delivery_cycles));
+	t.push_back(latency(L, "sgi_jitter_cycles", "arm64",
+			    "extra delay per SGI and target, drawn uniformly from [0, value] with the run's seed", gic_of,
+			    &gic::GicParams::sgi_jitter_cycles));
+	t.push_back(latency(L, "signal_cycles", "arm64",
+			    "row 2: pending → line asserted (charged together with row 1, see models/gic.md)", gic_of,
+			    &gic::GicParams::signal_cycles));
+	t.push_back(latency(L, "exception_entry_cycles", "", "row 20: hardware part of exception entry", pe_of,
+			    &cpu::PeParams::entry_cycles));
+	t.push_back(latency(L, "wfi_wake_cycles", "", "row 21: wake from WFI (x86: leaving HLT)", pe_of,
+			    &cpu::PeParams::wfi_wake_cycles));
+	t.push_back(latency(L, "sysreg_cycles", "",
 			    "each `MSR`/`MRS` of a GIC `ICC_*` register and each `DAIF` write by kernel code; x86: each "
-			    "`cli`/`sti` and, in x2APIC mode, each APIC MSR access",
-			    &Latencies::sysreg_cycles));
-	t.push_back(latency("dsb_cycles", 30, "", "each `DSB`, `ISB` and `smp_*mb()`", &Latencies::dsb_cycles));
-	t.push_back(latency("mmio_cycles", 25, "arm64", "each GICD/GICR register access (TLM timing annotation)",
-			    &Latencies::mmio_cycles));
-	t.push_back(latency("icr_delivery_cycles", 500, "x86",
-			    "row 11: ICR write → vector in the target's IRR, or NMI at the target",
-			    &Latencies::icr_delivery_cycles));
-	t.push_back(latency("icr_busy_cycles", 100, "x86",
-			    "row 14: xAPIC delivery status reads busy after a send (no effect in x2APIC mode)",
-			    &Latencies::icr_busy_cycles));
-	t.push_back(latency("apic_mmio_cycles", 20, "x86", "one xAPIC register access", &Latencies::apic_mmio_cycles));
+			    "`cli`/`sti` and, in x2APIC mode, each APIC MSR access; RISC-V: each CSR access",
+			    shim_of, &InstructionCosts::sysreg_cycles));
+	t.push_back(latency(L, "dsb_cycles", "", "each `DSB`, `ISB` and `smp_*mb()`", shim_of,
+			    &InstructionCosts::dsb_cycles));
+	t.push_back(latency(L, "mmio_cycles", "arm64", "each GICD/GICR register access (TLM timing annotation)", gic_of,
+			    &gic::GicParams::pio_cycles));
+	t.push_back(latency(L, "icr_delivery_cycles", "x86",
+			    "row 11: ICR write → vector in the target's IRR, or NMI at the target", apic_of,
+			    &lapic::ApicParams::icr_delivery_cycles));
+	t.push_back(latency(L, "icr_busy_cycles", "x86",
+			    "row 14: xAPIC delivery status reads busy after a send (no effect in x2APIC mode)", apic_of,
+			    &lapic::ApicParams::icr_busy_cycles));
+	t.push_back(latency(L, "apic_mmio_cycles", "x86", "one xAPIC register access", apic_of,
+			    &lapic::ApicParams::mmio_cycles));
 	{
-		Row r = cycles("platform.latencies", "take_cycles", 30, "",
-			       "row 3 (arm64), row 12 (x86): line asserted and unmasked → first vector instruction",
-			       [](Scenario& sc, const Value& v) { sc.lat.take_cycles = v.number; });
-		r.def = "30 (arm64, riscv), 200 (x86)";
+		Row r = latency(L, "take_cycles", "",
+				"row 3 (arm64), row 12 (x86): line asserted and unmasked → first vector instruction", pe_of,
+				&cpu::PeParams::take_cycles);
+		r.def = std::to_string(cpu::Arm64PeParams{}.take_cycles) + " (arm64, riscv), " +
+			std::to_string(cpu::X86CpuParams{}.take_cycles) + " (x86)";
 		t.push_back(r);
 	}
 
@@ -226,50 +230,51 @@ std::vector<Row> build()
 	t.push_back(el3_flag("sdei",
 			     "the SDEI dispatcher is there. `false`: every SDEI call answers `NOT_SUPPORTED` and the "
 			     "kernel sees no SDEI",
-			     &El3Spec::sdei));
+			     [](el3::El3Params& p) -> bool& { return p.sdei; }));
 	t.push_back(el3_flag("event0",
 			     "event 0 (the software-signalled event) exists. `false`: registering or signalling it "
 			     "fails with `EINVAL` (firmware without `SDEI_DEFINE_EVENT_0`)",
-			     &El3Spec::event0));
+			     [](el3::El3Params& p) -> bool& { return p.sdei_params.event0; }));
 	t.push_back(el3_flag("signal_checks",
 			     "TF-A 2.12 or later: `SDEI_EVENT_SIGNAL` refuses (`EINVAL`) a target that is SDEI-masked "
 			     "or has event 0 not registered and enabled. `false`: older TF-A, the SGI goes out regardless",
-			     &El3Spec::signal_checks));
+			     [](el3::El3Params& p) -> bool& { return p.sdei_params.signal_checks; }));
 	t.push_back(el3_flag("psci",
 			     "PSCI is there: the kdump crash handlers call `CPU_OFF` (with `kernel.hotplug_cpu`) and "
 			     "those CPUs end `off`",
-			     &El3Spec::psci));
+			     [](el3::El3Params& p) -> bool& { return p.psci; }));
 	t.push_back(choice("platform.el3", "cpu_off_in_event", {"off", "wedge"}, "`off`", "arm64",
 			   "what PSCI `CPU_OFF` does when called from inside a running SDEI event: power off as usual, "
 			   "or never return (the PE stays in EL3: final state `el3_wedged`)",
 			   [](Scenario& sc, const Value& v) { sc.el3->cpu_off_in_event_wedges = v.text == "wedge"; }));
-	t.push_back(el3_cycles("smc_cycles", 600,
+	t.push_back(latency("platform.el3", "smc_cycles", "arm64",
 			       "[latencies.md](reference/latencies.md) row 6: an SMC round trip (every call except the "
 			       "two below)",
-			       &El3Spec::smc_cycles));
-	t.push_back(el3_cycles("signal_cycles", 700,
+			       el3_of, &el3::El3Params::smc_cycles));
+	t.push_back(latency("platform.el3", "signal_cycles", "arm64",
 			       "row 7: a successful `SDEI_EVENT_SIGNAL` as the caller sees it; the SGI leaves half-way",
-			       &El3Spec::signal_cycles));
-	t.push_back(el3_cycles("dispatch_cycles", 1150,
+			       el3_of, &el3::El3Params::signal_cycles));
+	t.push_back(latency("platform.el3", "dispatch_cycles", "arm64",
 			       "row 8 less the PE's take and entry cycles: FIQ at EL3 → the kernel's SDEI handler",
-			       &El3Spec::dispatch_cycles));
-	t.push_back(el3_cycles("complete_cycles", 700,
-			       "row 9: a successful `SDEI_EVENT_COMPLETE` / `COMPLETE_AND_RESUME`", &El3Spec::complete_cycles));
+			       el3_of, &el3::El3Params::dispatch_cycles));
+	t.push_back(latency("platform.el3", "complete_cycles", "arm64",
+			       "row 9: a successful `SDEI_EVENT_COMPLETE` / `COMPLETE_AND_RESUME`", el3_of, &el3::El3Params::complete_cycles));
 
 	// RISC-V (section 3.3)
 	t.push_back(choice("platform.riscv", "ipi", {"sbi", "sswi", "imsic"}, "`sbi`", "riscv",
 			   "how Linux raises IPIs: SBI `send_ipi` (M-mode round trip, MSWI), ACLINT SSWI `SETSSIP`, or "
 			   "the S-level IMSIC file (identity 1; the firmware then uses the M IMSIC file too)",
 			   [](Scenario& sc, const Value& v) { sc.riscv.ipi = v.text; }));
-	t.push_back(riscv_cycles("platform.riscv", "mmio_cycles", 150,
-				 "row 16: MSIP/SETSSIP/seteipnum write → pending at the target", &RiscvSpec::mmio_cycles));
-	t.push_back(riscv_cycles("platform.riscv", "aplic_delivery_cycles", 150, "APLIC → hart wire",
-				 &RiscvSpec::aplic_delivery_cycles));
+	t.push_back(latency("platform.riscv", "mmio_cycles", "riscv",
+			    "row 16: MSIP/SETSSIP/seteipnum write → pending at the target", intc_of,
+			    &aplic::IntcParams::mmio_cycles));
+	t.push_back(latency("platform.riscv", "aplic_delivery_cycles", "riscv", "APLIC → hart wire", intc_of,
+			    &aplic::IntcParams::aplic_delivery_cycles));
 	t.push_back(flag("platform.sbi", "sse", true, "riscv",
 			 "the SBI has the SSE extension (else every SSE call is `NOT_SUPPORTED`)",
-			 [](Scenario& sc, const Value& v) { sc.riscv.sse = v.flag; }));
+			 [](Scenario& sc, const Value& v) { sc.sbi.core.sse = v.flag; }));
 	t.push_back(flag("platform.sbi", "hsm", true, "riscv", "the SBI has HSM (the crash handler's `HART_STOP`)",
-			 [](Scenario& sc, const Value& v) { sc.riscv.hsm = v.flag; }));
+			 [](Scenario& sc, const Value& v) { sc.sbi.core.hsm = v.flag; }));
 	{
 		Row r = sub("platform.sbi", "sse_events", Type::list, "`[4294901760]` (0xffff0000)",
 			    "the local SSE events the firmware offers (decimal IDs, bit 15 clear, at most 32); v1 of the "
@@ -277,12 +282,13 @@ std::vector<Row> build()
 			    "riscv");
 		t.push_back(r);
 	}
-	t.push_back(riscv_cycles("platform.sbi", "ecall_cycles", 400, "row 15", &RiscvSpec::ecall_cycles));
-	t.push_back(riscv_cycles("platform.sbi", "ipi_process_cycles", 600,
-				 "the target's M-mode IPI handling (row 17 in total)", &RiscvSpec::ipi_process_cycles));
-	t.push_back(riscv_cycles("platform.sbi", "sse_inject_cycles", 100, "the inject shuffle (row 18 in total)",
-				 &RiscvSpec::sse_inject_cycles));
-	t.push_back(riscv_cycles("platform.sbi", "sse_complete_cycles", 400, "row 19", &RiscvSpec::sse_complete_cycles));
+	t.push_back(latency("platform.sbi", "ecall_cycles", "riscv", "row 15", sbi_of, &sbi::SbiParams::ecall_cycles));
+	t.push_back(latency("platform.sbi", "ipi_process_cycles", "riscv", "the target's M-mode IPI handling (row 17 in total)",
+			    sbi_of, &sbi::SbiParams::ipi_process_cycles));
+	t.push_back(latency("platform.sbi", "sse_inject_cycles", "riscv", "the inject shuffle (row 18 in total)", sbi_of,
+			    &sbi::SbiParams::sse_inject_cycles));
+	t.push_back(latency("platform.sbi", "sse_complete_cycles", "riscv", "row 19", sbi_of,
+			    &sbi::SbiParams::sse_complete_cycles));
 	t.push_back(sub("platform.aplic", "sources", Type::list, "none",
 			"wired device interrupts, at most 63, each a mapping of the keys below", "riscv"));
 	{

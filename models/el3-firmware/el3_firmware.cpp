@@ -68,7 +68,7 @@ int El3Firmware::pe_of_mpidr(uint64_t mpidr) const
 	return -1;
 }
 
-void El3Firmware::at_el3(unsigned pe, uint32_t cycles)
+void El3Firmware::at_el3(unsigned pe, Cycles cycles)
 {
 	if (!m_timed)
 		return;

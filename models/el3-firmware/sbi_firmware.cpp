@@ -17,7 +17,7 @@ SbiFirmware::SbiFirmware(sc_core::sc_module_name name, const SbiParams& p, aplic
 {
 }
 
-void SbiFirmware::spend(unsigned hart, uint32_t cycles)
+void SbiFirmware::spend(unsigned hart, Cycles cycles)
 {
 	if (m_timed)
 		m_harts.at(hart)->advance(cycles);

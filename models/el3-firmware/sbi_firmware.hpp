@@ -16,15 +16,6 @@
 
 namespace stopsim::sbi {
 
-/// All costs in cycles of the hart (docs/reference/latencies.md rows 15-19).
-struct SbiParams {
-	SbiCoreParams core;
-	uint32_t ecall_cycles = 400;        ///< row 15: S -> M -> S round trip of a trivial call
-	uint32_t ipi_process_cycles = 600;  ///< target: sbi_ipi_process() and mret (row 17 less rows 15/2, 16, 20)
-	uint32_t sse_inject_cycles = 100;   ///< target: the register shuffle of an injection (row 18 less row 17)
-	uint32_t sse_complete_cycles = 400; ///< row 19
-	bool imsic = false;                 ///< raw M-level IPIs go to the M IMSIC file instead of the MSWI
-};
 
 struct SbiRet {
 	long error = SBI_SUCCESS;
@@ -71,7 +62,7 @@ private:
 	/// The end of an M-mode trap going back to `to`: inject the SSE events now due.
 	void return_path(unsigned hart, cpu::Priv to);
 	void inject(unsigned hart, uint32_t id);
-	void spend(unsigned hart, uint32_t cycles);
+	void spend(unsigned hart, Cycles cycles);
 	[[noreturn]] void hart_stopped(unsigned hart);
 	void process_ipi(unsigned hart);
 

@@ -3,6 +3,8 @@
 // per-PE registration/enable/running state, the per-PE mask, signal-time checks, the dispatch
 // decision for an acknowledged event-0 SGI, and completion. Plain C++, no SystemC.
 #pragma once
+#include "models/el3-firmware/el3_params.hpp"
+
 #include <cstdint>
 #include <vector>
 
@@ -15,11 +17,6 @@ constexpr long SDEI_EINVAL = -2;
 constexpr long SDEI_EDENY = -3;
 constexpr long SDEI_EPEND = -5;
 
-struct SdeiParams {
-	bool event0 = true;        ///< event 0 exists (SDEI_DEFINE_EVENT_0)
-	bool signal_checks = true; ///< TF-A >= 2.12: SIGNAL refuses a masked or unregistered target
-	unsigned sgi = 8;          ///< the Secure SGI event 0 is bound to
-};
 
 /// Handler state of event 0 on one PE (SDEI 3.3: Registered, Enabled, Running).
 struct Event0 {

@@ -44,8 +44,8 @@ TEST_CASE("scenario: a minimal file loads with the documented defaults", "[scena
 	CHECK(sc->variant == "arm64-v6.12");
 	CHECK_FALSE(sc->pseudo_nmi);
 	CHECK(sc->kexec_core);
-	CHECK(sc->lat.sgi_delivery_cycles == 150);
-	CHECK(sc->lat.signal_cycles == 50);
+	CHECK(sc->gic.sgi_delivery_cycles == 150);
+	CHECK(sc->gic.signal_cycles == 50);
 	CHECK(sc->costs.check_cycles == 4);
 	CHECK(sc->triggers.size() == 1);
 	CHECK(sc->triggers[0].at == 100 * kPsPerUs);
