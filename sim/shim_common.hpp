@@ -278,6 +278,14 @@ public:
 			m_pe.sleep_until(cpu::kForever, &m_sim.mem_changed);
 		}
 	}
+	bool raw_spin_trylock(const std::string& name) override
+	{
+		int& holder = m_sim.lock_holder(name);
+		if (holder != -1)
+			return false;
+		store("raw_spin_trylock", [&] { holder = int(m_cpu.id); });
+		return true;
+	}
 	void raw_spin_unlock(const std::string& name) override
 	{
 		store("raw_spin_unlock", [&] { m_sim.lock_holder(name) = -1; });

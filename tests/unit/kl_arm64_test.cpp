@@ -2,6 +2,7 @@
 // The arm64 stop algorithms of each era, driven through the fake shim.
 #include "support/fake_kernel_shim.hpp"
 
+#include "kl/arm64/arm64_v3_xx.hpp"
 #include "kl/arm64/arm64_v6_12.hpp"
 #include "kl/arm64/arm64_v6_5.hpp"
 #include "kl/arm64/arm64_v6_6.hpp"
@@ -432,4 +433,47 @@ TEST_CASE("kl::arm64 SDEI driver: the mask failure is one 'sdei:' warning per bo
 	w.log.clear();
 	CHECK(sdei_mask_local_cpu(c0) == 0);
 	CHECK(w.log.empty());
+}
+
+TEST_CASE("kl::stop v3.x: the target prints and dumps its stack under stop_lock, then goes offline", "[kl][arm64][v3.x]")
+{
+	Arm64V3_xx v;
+	fake::World w(2);
+	fake::Cpu c1(w, 1);
+	CHECK_THROWS_AS(v.do_handle_IPI(c1, Arm64V3_xx::IPI_CPU_STOP, c1.get_irq_regs()), fake::Parked);
+	CHECK(w.logged("CPU1: stopping"));
+	CHECK(w.logged("Call trace:"));
+	const auto& k = w.calls;
+	CHECK(index_of(k, "cpu1: lock stop_lock") < index_of(k, "cpu1: trylock console_sem ok"));
+	CHECK(index_of(k, "cpu1: trylock console_sem ok") < index_of(k, "cpu1: cost backtrace_dump"));
+	CHECK(index_of(k, "cpu1: cost backtrace_dump") < index_of(k, "cpu1: unlock console_sem"));
+	CHECK(index_of(k, "cpu1: unlock console_sem") < index_of(k, "cpu1: unlock stop_lock"));
+	// The ack only after the lock is released; FIQ and IRQ masked after it.
+	CHECK(index_of(k, "cpu1: unlock stop_lock") < index_of(k, "cpu1: set_cpu_online(1,0)"));
+	CHECK_FALSE(w.ks.cpu_online_mask.test(1));
+}
+
+TEST_CASE("kl::stop v3.x: with console_sem taken elsewhere the stack costs no console time", "[kl][arm64][v3.x]")
+{
+	Arm64V3_xx v;
+	fake::World w(2);
+	w.busy_locks.insert("console_sem");
+	fake::Cpu c1(w, 1);
+	CHECK_THROWS_AS(v.do_handle_IPI(c1, Arm64V3_xx::IPI_CPU_STOP, c1.get_irq_regs()), fake::Parked);
+	CHECK(w.called("cpu1: trylock console_sem busy"));
+	CHECK_FALSE(w.called("cpu1: cost backtrace_dump"));
+	CHECK_FALSE(w.called("cpu1: unlock console_sem"));
+}
+
+TEST_CASE("kl::stop v3.x: on restart the target prints nothing; a wedged CPU gets the bare failure line", "[kl][arm64][v3.x]")
+{
+	Arm64V3_xx v;
+	Machine m(4, v);
+	m.w.ks.system_state = SystemState::restart;
+	m.wedged = {2};
+	v.smp_send_stop(*m.cpu[0]);
+	CHECK(m.parked == std::set<unsigned>{1, 3});
+	CHECK_FALSE(m.w.called("cpu1: lock stop_lock"));
+	CHECK_FALSE(m.w.logged("CPU1: stopping"));
+	CHECK(m.w.logged("SMP: failed to stop secondary CPUs"));
 }

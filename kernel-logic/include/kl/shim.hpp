@@ -128,6 +128,9 @@ public:
 	/// this CPU itself, never comes free).
 	virtual void raw_spin_lock(const std::string& name) = 0;
 	virtual void raw_spin_unlock(const std::string& name) = 0;
+	/// raw_spin_trylock() (and down_trylock() on a semaphore used as a lock, console_sem): take
+	/// the lock if it is free and return true; never waits.
+	virtual bool raw_spin_trylock(const std::string& name) = 0;
 	/// Record a broken kernel invariant for the report (list corruption and the like).
 	virtual void report_invariant(const std::string& name, const std::string& detail) = 0;
 	virtual void smp_rmb() = 0;
