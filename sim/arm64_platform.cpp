@@ -119,7 +119,7 @@ public:
 	SC_HAS_PROCESS(Arm64Soc);
 
 	Arm64Soc(sc_core::sc_module_name name, Sim& sim)
-		: sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim), m_faults(sim)
+		: sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim)
 	{
 		const Scenario& sc = sim.sc;
 		gic::GicParams gp = sc.gic; // the latencies as the scenario set them; the topology from here
@@ -127,6 +127,7 @@ public:
 		gp.clock_hz = sc.clock_hz;
 		gp.seed = sim.seed;
 		m_gic = std::make_unique<gic::GicV3>("gic", gp, events);
+		build_fault_plan(sim, m_faults);
 		m_gic->set_fault_hooks(&m_faults);
 		if (sim.collect_trace)
 			m_gic->set_observer([this](const gic::SgiNote& n) { sgi_trace(n); });
@@ -317,7 +318,7 @@ private:
 		v.late_init(static_cast<Arm64ShimImpl&>(*m_sim.cpus[0].shim));
 		for (CpuRt& c : m_sim.cpus)
 			c.shim->set_untimed(false);
-		m_faults.schedule([this](unsigned cpu, unsigned sgi) { m_gic->inject_pending(cpu, sgi); });
+		schedule_pending_faults(m_sim, [this](unsigned cpu, unsigned sgi) { m_gic->inject_pending(cpu, sgi); });
 		m_is_booted = true;
 		m_booted.notify(sc_core::SC_ZERO_TIME);
 	}
@@ -331,7 +332,7 @@ private:
 
 	Sim& m_sim;
 	Arm64Workload m_work;
-	FaultInjector m_faults;
+	FaultPlan m_faults; ///< the scenario's faults in the models' terms, built before the models
 	std::unique_ptr<gic::GicV3> m_gic;
 	std::vector<std::unique_ptr<cpu::Arm64Pe>> m_pes;
 	std::vector<std::unique_ptr<Arm64ShimImpl>> m_shims;

@@ -104,7 +104,7 @@ public:
 	SC_HAS_PROCESS(RiscvSoc);
 
 	RiscvSoc(sc_core::sc_module_name name, Sim& sim)
-		: sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim), m_faults(sim)
+		: sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim)
 	{
 		const Scenario& sc = sim.sc;
 		const RiscvSpec& rv = sc.riscv;
@@ -121,6 +121,7 @@ public:
 
 		sim.cpus.resize(sc.cpus);
 		m_shared.ipi_mux_bits.assign(sc.cpus, 0);
+		build_fault_plan(sim, m_faults);
 		m_shared.faults = &m_faults;
 		m_shared.late_post = [this](unsigned cpu, unsigned ipi, Ps delay) { late_post(cpu, ipi, delay); };
 		for (unsigned i = 0; i < sc.cpus; i++) {
@@ -138,6 +139,7 @@ public:
 		for (auto& h : m_harts)
 			hs.push_back(h.get());
 		m_fw = std::make_unique<sbi::SbiFirmware>("sbi", fp, *m_intc, hs);
+		m_fw->set_fault_hooks(&m_faults);
 		m_work.set_firmware(m_fw.get());
 		m_work.set_soc([this](CpuRt& c) { s_mode_init(c.id); });
 
@@ -340,7 +342,7 @@ private:
 
 	Sim& m_sim;
 	RiscvWorkload m_work;
-	FaultInjector m_faults;
+	FaultPlan m_faults; ///< the scenario's faults in the models' terms, built before the models
 	RiscvShared m_shared;
 	std::unique_ptr<aplic::RiscvIntc> m_intc;
 	std::vector<std::unique_ptr<cpu::RiscvHart>> m_harts;

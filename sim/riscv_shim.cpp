@@ -161,10 +161,10 @@ bool RiscvShimImpl::ipi_fault_gate(unsigned cpu, unsigned ipi)
 {
 	if (!m_shared.faults || m_untimed)
 		return true;
-	FaultAction a = m_shared.faults->at(FaultPoint::kSgiDispatch, m_cpu.id, cpu, ipi);
+	FaultAction a = m_shared.faults->at(FaultPoint::kSend, m_cpu.id, cpu, ipi);
 	if (a.drop)
 		return false;
-	const FaultAction b = m_shared.faults->at(FaultPoint::kIrqSignal, m_cpu.id, cpu, ipi);
+	const FaultAction b = m_shared.faults->at(FaultPoint::kArrive, m_cpu.id, cpu, ipi);
 	a.extra_delay += b.extra_delay;
 	if (a.extra_delay == 0)
 		return true;

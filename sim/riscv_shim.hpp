@@ -10,12 +10,12 @@
 
 namespace stopsim {
 
-class FaultInjector;
+class FaultPlan;
 
 /// What the shims of one platform share: the ipi-mux words and the fault hooks for IPIs.
 struct RiscvShared {
 	std::vector<unsigned long> ipi_mux_bits;   ///< per CPU (struct ipi_mux_cpu.bits)
-	FaultInjector* faults = nullptr;
+	FaultPlan* faults = nullptr;
 	/// Post IPI `ipi` to `cpu` later, from no hart (a delayed IPI).
 	std::function<void(unsigned cpu, unsigned ipi, Ps delay)> late_post;
 };

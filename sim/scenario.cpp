@@ -921,7 +921,7 @@ private:
 			const YAML::Node f = n[i];
 			const std::string w = "faults[" + std::to_string(i) + "]";
 			if (!r.map(f, w, {"kind", "cpu", "ipi", "from_cpu", "count", "delay_us", "delay_cycles", "at_us",
-					  "from_us", "until_us"}))
+					  "from_us", "until_us", "sse_event", "to_cpu"}))
 				continue;
 			FaultSpec fs;
 			fs.loc = Reader::loc(f);
@@ -929,20 +929,49 @@ private:
 				r.err(f, w + ": missing required key 'kind'");
 				continue;
 			}
-			auto kind = r.one_of(f["kind"], w + ".kind", {"drop_ipi", "delay_ipi", "delay_irq", "pend_ipi"});
+			auto kind = r.one_of(f["kind"], w + ".kind",
+					     {"drop_ipi", "delay_ipi", "delay_irq", "pend_ipi", "drop_sse", "misroute_sse"});
 			if (!kind)
 				continue;
-			fs.kind = *kind == "drop_ipi"    ? FaultSpec::Kind::drop_ipi
-				  : *kind == "delay_ipi" ? FaultSpec::Kind::delay_ipi
-				  : *kind == "delay_irq" ? FaultSpec::Kind::delay_irq
-							 : FaultSpec::Kind::pend_ipi;
+			fs.kind = *kind == "drop_ipi"     ? FaultSpec::Kind::drop_ipi
+				  : *kind == "delay_ipi"  ? FaultSpec::Kind::delay_ipi
+				  : *kind == "delay_irq"  ? FaultSpec::Kind::delay_irq
+				  : *kind == "drop_sse"   ? FaultSpec::Kind::drop_sse
+				  : *kind == "misroute_sse" ? FaultSpec::Kind::misroute_sse
+							    : FaultSpec::Kind::pend_ipi;
+			const bool sse_kind = fs.kind == FaultSpec::Kind::drop_sse || fs.kind == FaultSpec::Kind::misroute_sse;
+			if (sse_kind && sc.arch != "riscv")
+				r.err(f["kind"], w + ": " + *kind + " (a firmware fault of SBI SSE) is modelled on RISC-V only");
 			if (f["cpu"]) {
 				if (auto c = cpu_index(f["cpu"], w + ".cpu"))
 					fs.cpu = *c;
 			} else {
 				r.err(f, w + ": missing required key 'cpu'");
 			}
-			if (f["ipi"]) {
+			if (sse_kind) {
+				if (f["ipi"])
+					r.err(f["ipi"], w + ": " + *kind + " names an SSE event ('sse_event'), not an IPI");
+				if (f["sse_event"])
+					if (auto v = r.uint(f["sse_event"], w + ".sse_event", 0, 0xffffffffull))
+						fs.sse_event = uint32_t(*v);
+				if (fs.kind == FaultSpec::Kind::misroute_sse) {
+					if (!f["to_cpu"])
+						r.err(f, w + ": misroute_sse needs 'to_cpu' (the hart firmware injects into instead)");
+					else if (auto c = cpu_index(f["to_cpu"], w + ".to_cpu")) {
+						fs.to_cpu = *c;
+						if (f["cpu"] && fs.to_cpu == fs.cpu)
+							r.err(f["to_cpu"], w + ".to_cpu: the same hart as 'cpu' (nothing would be misrouted)");
+					}
+				}
+			} else if (f["sse_event"] || f["to_cpu"]) {
+				r.err(f["sse_event"] ? f["sse_event"] : f["to_cpu"],
+				      w + ": 'sse_event' and 'to_cpu' belong to drop_sse / misroute_sse");
+			}
+			if (sse_kind && f["to_cpu"] && fs.kind != FaultSpec::Kind::misroute_sse)
+				r.err(f["to_cpu"], w + ": only misroute_sse takes 'to_cpu'");
+			if (sse_kind) {
+				/* no IPI */
+			} else if (f["ipi"]) {
 				if (auto s = r.str(f["ipi"], w + ".ipi")) {
 					fs.ipi = *s;
 					if (m_variant || !m_source_ipis.empty()) {
@@ -955,7 +984,7 @@ private:
 							r.err(f["ipi"], w + ".ipi: " + (m_source_ipis.empty() ? std::string(m_variant->name()) : sc.kernel_source) + " has no IPI '" + *s +
 										"' (it has: " + list + ")");
 						} else {
-							fs.sgi = unsigned(it - ipis.begin());
+							fs.ipi_index = unsigned(it - ipis.begin());
 						}
 					}
 				}

@@ -92,14 +92,16 @@ struct CpuSpec {
 };
 
 struct FaultSpec {
-	enum class Kind { drop_ipi, delay_ipi, delay_irq, pend_ipi } kind = Kind::drop_ipi;
+	enum class Kind { drop_ipi, delay_ipi, delay_irq, pend_ipi, drop_sse, misroute_sse } kind = Kind::drop_ipi;
 	unsigned cpu = 0;                  ///< target CPU
 	std::optional<unsigned> from_cpu;  ///< only SGIs from this sender
 	std::string ipi;                   ///< IPI name of the variant (e.g. IPI_CPU_STOP)
-	unsigned sgi = 0;                  ///< resolved SGI number
+	unsigned ipi_index = 0;            ///< the IPI's index in the variant's numbering (the plan maps it to a hardware id)
 	uint64_t count = 0;                ///< 0: every match
 	Ps delay = 0;                      ///< delay_ipi / delay_irq
 	Ps at = 0;                         ///< pend_ipi: when it becomes pending
+	std::optional<uint32_t> sse_event; ///< drop_sse / misroute_sse: only this SSE event id (none: any)
+	unsigned to_cpu = 0;               ///< misroute_sse: the hart firmware injects into instead
 	Ps from = 0;                       ///< matches only from this time...
 	std::optional<Ps> until;           ///< ...until this time
 	Loc loc;

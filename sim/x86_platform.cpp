@@ -70,13 +70,14 @@ class X86Soc : public sc_core::sc_module, public Platform {
 public:
 	SC_HAS_PROCESS(X86Soc);
 
-	X86Soc(sc_core::sc_module_name name, Sim& sim) : sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim), m_faults(sim)
+	X86Soc(sc_core::sc_module_name name, Sim& sim) : sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim)
 	{
 		const Scenario& sc = sim.sc;
 		lapic::ApicParams ap = sc.apic;
 		ap.num_cpus = sc.cpus;
 		ap.clock_hz = sc.clock_hz;
 		m_apic = std::make_unique<lapic::ApicBus>("apic", ap, events);
+		build_fault_plan(sim, m_faults);
 		m_apic->set_fault_hooks(&m_faults);
 		sim.events = &events;
 		if (sim.collect_trace)
@@ -160,7 +161,7 @@ private:
 
 	Sim& m_sim;
 	X86Workload m_work;
-	FaultInjector m_faults;
+	FaultPlan m_faults; ///< the scenario's faults in the models' terms, built before the models
 	std::unique_ptr<lapic::ApicBus> m_apic;
 	std::vector<std::unique_ptr<cpu::X86Cpu>> m_cpus;
 	std::vector<std::unique_ptr<X86ShimImpl>> m_shims;

@@ -134,10 +134,20 @@ SbiRet SbiFirmware::call(unsigned hart, uint32_t ext, uint32_t fid, uint64_t a0,
 				m_core.sse_complete(hart);
 			break;
 		case SBI_SSE_EVENT_INJECT: {
+			uint64_t target = a1;
+			if (m_timed && m_p.core.sse && a1 < m_harts.size() && m_core.event(unsigned(a1), id)) {
+				const FaultAction fa = m_hooks->at(FaultPoint::kSseInject, hart, unsigned(a1), id);
+				if (fa.drop) {
+					r.error = SBI_SUCCESS; /* a firmware entry bug: success, and nothing pending */
+					break;
+				}
+				if (fa.redirect_to)
+					target = *fa.redirect_to;
+			}
 			bool need_ipi = false;
-			r.error = m_core.sse_inject(hart, id, a1, need_ipi);
-			if (r.error == SBI_SUCCESS && need_ipi && m_timed && m_core.post_ipi(unsigned(a1), IPI_EVENT_SSE))
-				raise(unsigned(a1));
+			r.error = m_core.sse_inject(hart, id, target, need_ipi);
+			if (r.error == SBI_SUCCESS && need_ipi && m_timed && m_core.post_ipi(unsigned(target), IPI_EVENT_SSE))
+				raise(unsigned(target));
 			break;
 		}
 		default:

@@ -6,6 +6,7 @@
 // S or U mode, whatever sstatus.SIE says. The calling hart spends the modelled cycles in M-mode.
 #pragma once
 #include "models/aplic/riscv_intc.hpp"
+#include "models/common/fault_plan.hpp"
 #include "models/cpu/riscv_hart.hpp"
 #include "models/el3-firmware/sbi_core.hpp"
 
@@ -36,6 +37,10 @@ public:
 	void set_client(Client c) { m_client = std::move(c); }
 	void set_stop_hook(StopHook h) { m_stop = std::move(h); }
 	void set_note_hook(NoteHook h) { m_note = std::move(h); }
+	/// Fault point kSseInject: consulted at each timed SSE_EVENT_INJECT of a valid event (source: the
+	/// calling hart, target: the hart it names, id: the event). drop: the call answers SUCCESS and
+	/// nothing is made pending; redirect: the event is made pending on another hart.
+	void set_fault_hooks(FaultHooks* h) { m_hooks = h ? h : &m_null_hooks; }
 
 	/// ECALL from S-mode on `hart` (call from that hart's thread). May never return (HART_STOP).
 	SbiRet ecall(unsigned hart, uint32_t ext, uint32_t fid, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0);
@@ -78,6 +83,8 @@ private:
 	Client m_client;
 	StopHook m_stop;
 	NoteHook m_note;
+	NullFaultHooks m_null_hooks;
+	FaultHooks* m_hooks = &m_null_hooks;
 	sc_core::sc_event m_never;
 	bool m_timed = true;
 };

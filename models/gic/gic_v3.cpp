@@ -89,7 +89,7 @@ void GicV3::icc_generate_sgi(unsigned pe, uint64_t value, Group group, bool ns)
 void GicV3::deliver_sgi(unsigned source, unsigned target, unsigned intid, Group group, bool ns, Ps latency)
 {
 	++m_sgis_sent;
-	FaultAction fa = m_hooks->at(FaultPoint::kSgiDispatch, source, target, intid);
+	FaultAction fa = m_hooks->at(FaultPoint::kSend, source, target, intid);
 	if (fa.drop) {
 		note(SgiEvent::kDropped, source, target, intid);
 		return;
@@ -97,7 +97,7 @@ void GicV3::deliver_sgi(unsigned source, unsigned target, unsigned intid, Group 
 	note(fa.extra_delay ? SgiEvent::kDelayed : SgiEvent::kSent, source, target, intid, fa.extra_delay);
 	const Ps jitter = m_params.sgi_jitter_cycles ? m_clk.cycles(m_rng.uniform(m_params.sgi_jitter_cycles)) : 0;
 	m_events.schedule_in(latency + jitter + fa.extra_delay, [this, source, target, intid, group, ns] {
-		FaultAction late = m_hooks->at(FaultPoint::kIrqSignal, source, target, intid);
+		FaultAction late = m_hooks->at(FaultPoint::kArrive, source, target, intid);
 		auto arrive = [this, source, target, intid, group, ns] {
 			const bool was = m_redist[target].is_pending(intid);
 			if (!m_redist[target].accept_sgi(intid, group, ns, m_dist.ds())) {

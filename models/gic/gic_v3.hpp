@@ -5,7 +5,7 @@
 #pragma once
 #include "models/common/clock.hpp"
 #include "models/common/event_queue.hpp"
-#include "models/common/fault_hooks.hpp"
+#include "models/common/fault_plan.hpp"
 #include "models/common/rng.hpp"
 #include "models/gic/gic_cpuif_core.hpp"
 #include "models/gic/gic_params.hpp"

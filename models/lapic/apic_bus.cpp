@@ -125,14 +125,14 @@ void ApicBus::deliver(unsigned source, unsigned target, const IcrMessage& m)
 {
 	const bool nmi = m.mode == Delivery::nmi;
 	const unsigned id = nmi ? kNmiId : m.vector;
-	const FaultAction fa = m_hooks->at(FaultPoint::kSgiDispatch, source, target, id);
+	const FaultAction fa = m_hooks->at(FaultPoint::kSend, source, target, id);
 	if (fa.drop) {
 		note(ApicEvent::kDropped, source, target, id);
 		return;
 	}
 	note(fa.extra_delay ? ApicEvent::kDelayed : ApicEvent::kSent, source, target, id);
 	m_events.schedule_in(m_clk.cycles(m_p.icr_delivery_cycles) + fa.extra_delay, [this, source, target, nmi, m, id] {
-		const FaultAction late = m_hooks->at(FaultPoint::kIrqSignal, source, target, id);
+		const FaultAction late = m_hooks->at(FaultPoint::kArrive, source, target, id);
 		auto arrive = [this, source, target, nmi, m, id] {
 			if (nmi) {
 				// NMI bypasses IRR, ISR, PPR and the software enable (SDM 11.6.1).

@@ -8,7 +8,7 @@
 #include "models/common/clock.hpp"
 #include "models/lapic/apic_params.hpp"
 #include "models/common/event_queue.hpp"
-#include "models/common/fault_hooks.hpp"
+#include "models/common/fault_plan.hpp"
 #include "models/lapic/lapic_core.hpp"
 
 #include <systemc>

@@ -4,7 +4,7 @@
 // fault hooks. One testbench for the whole process (SystemC elaborates once); every TEST_CASE
 // resets the state it uses and advances time with sc_start.
 #include "models/common/event_queue.hpp"
-#include "models/common/fault_hooks.hpp"
+#include "models/common/fault_plan.hpp"
 #include "models/lapic/apic_bus.hpp"
 
 #include <catch2/catch.hpp>
@@ -381,7 +381,7 @@ TEST_CASE("apic.bus: fault hooks drop or delay one message", "[apic][faults]")
 	t.reset();
 	SECTION("dropped at the sender: no trace at the target")
 	{
-		t.x2.hooks.rules.push_back({FaultPoint::kSgiDispatch, 2, kNmiId, FaultAction{true, 0}});
+		t.x2.hooks.rules.push_back({FaultPoint::kSend, 2, kNmiId, FaultAction{true, 0, std::nullopt}});
 		t.x2.bus.msr_write(0, kIcrMsr, encode_icr(2, Delivery::nmi, Shorthand::all_but_self, 0, true));
 		t.settle();
 		CHECK(t.x2.of(2).empty());
@@ -391,7 +391,7 @@ TEST_CASE("apic.bus: fault hooks drop or delay one message", "[apic][faults]")
 	}
 	SECTION("dropped on arrival")
 	{
-		t.x2.hooks.rules.push_back({FaultPoint::kIrqSignal, 1, 0xf8, FaultAction{true, 0}});
+		t.x2.hooks.rules.push_back({FaultPoint::kArrive, 1, 0xf8, FaultAction{true, 0, std::nullopt}});
 		t.x2.bus.msr_write(0, kIcrMsr, encode_icr(0xf8, Delivery::fixed, Shorthand::none, 1, true));
 		t.settle();
 		CHECK(t.x2.recs.empty());
@@ -401,7 +401,7 @@ TEST_CASE("apic.bus: fault hooks drop or delay one message", "[apic][faults]")
 	SECTION("delayed at the sender by extra_delay")
 	{
 		const Ps extra = 1'000'000; // 1 us
-		t.x2.hooks.rules.push_back({FaultPoint::kSgiDispatch, 3, 0xf8, FaultAction{false, extra}});
+		t.x2.hooks.rules.push_back({FaultPoint::kSend, 3, 0xf8, FaultAction{false, extra, std::nullopt}});
 		const Ps sent = now_ps();
 		t.x2.bus.msr_write(0, kIcrMsr, encode_icr(0xf8, Delivery::fixed, Shorthand::all_but_self, 0, true));
 		t.settle();
@@ -414,7 +414,7 @@ TEST_CASE("apic.bus: fault hooks drop or delay one message", "[apic][faults]")
 	SECTION("delayed on arrival")
 	{
 		const Ps extra = 4000;
-		t.x2.hooks.rules.push_back({FaultPoint::kIrqSignal, 2, kNmiId, FaultAction{false, extra}});
+		t.x2.hooks.rules.push_back({FaultPoint::kArrive, 2, kNmiId, FaultAction{false, extra, std::nullopt}});
 		const Ps sent = now_ps();
 		t.x2.bus.msr_write(0, kIcrMsr, encode_icr(2, Delivery::nmi, Shorthand::none, 2, true));
 		t.settle();

@@ -3,7 +3,7 @@
 // routing and delivery latency, merging, and the fault hooks. One testbench for the whole
 // process (SystemC elaborates once); every TEST_CASE resets the state it uses and advances time.
 #include "models/common/event_queue.hpp"
-#include "models/common/fault_hooks.hpp"
+#include "models/common/fault_plan.hpp"
 #include "models/gic/gic_v3.hpp"
 
 #include <catch2/catch.hpp>
@@ -781,7 +781,7 @@ TEST_CASE("gic.shell: a fault hook drops one SGI at dispatch", "[gic][shell][sgi
 {
 	Testbench& b = tb();
 	b.reset();
-	b.hooks.rules.push_back({FaultPoint::kSgiDispatch, 2, 4, FaultAction{true, 0}});
+	b.hooks.rules.push_back({FaultPoint::kSend, 2, 4, FaultAction{true, 0, std::nullopt}});
 	const Ps t0 = now_ps();
 	b.gic.icc_generate_sgi(0, sgir(4, 0b0110), Group::G1NS, true);
 	b.settle();
@@ -792,14 +792,14 @@ TEST_CASE("gic.shell: a fault hook drops one SGI at dispatch", "[gic][shell][sgi
 
 	// The hook saw both targets at dispatch and only the surviving one at signalling.
 	REQUIRE(b.hooks.calls.size() == 3u);
-	CHECK(b.hooks.calls[0].point == FaultPoint::kSgiDispatch);
+	CHECK(b.hooks.calls[0].point == FaultPoint::kSend);
 	CHECK(b.hooks.calls[0].target == 1u);
 	CHECK(b.hooks.calls[0].t == t0);
-	CHECK(b.hooks.calls[1].point == FaultPoint::kSgiDispatch);
+	CHECK(b.hooks.calls[1].point == FaultPoint::kSend);
 	CHECK(b.hooks.calls[1].source == 0u);
 	CHECK(b.hooks.calls[1].target == 2u);
 	CHECK(b.hooks.calls[1].intid == 4u);
-	CHECK(b.hooks.calls[2].point == FaultPoint::kIrqSignal);
+	CHECK(b.hooks.calls[2].point == FaultPoint::kArrive);
 	CHECK(b.hooks.calls[2].target == 1u);
 	CHECK(b.hooks.calls[2].t == t0 + kSgiCycles * kPeriod);
 
@@ -820,7 +820,7 @@ TEST_CASE("gic.shell: a fault hook delays one SGI at dispatch", "[gic][shell][sg
 	Testbench& b = tb();
 	b.reset();
 	const Ps extra = 40 * kPeriod;
-	b.hooks.rules.push_back({FaultPoint::kSgiDispatch, 2, 4, FaultAction{false, extra}});
+	b.hooks.rules.push_back({FaultPoint::kSend, 2, 4, FaultAction{false, extra, std::nullopt}});
 	const Ps t0 = now_ps();
 	b.gic.icc_generate_sgi(0, sgir(4, 0b0110), Group::G1NS, true);
 	b.settle();
@@ -842,8 +842,8 @@ TEST_CASE("gic.shell: a fault hook drops or delays one SGI at signalling", "[gic
 	Testbench& b = tb();
 	b.reset();
 	const Ps extra = 1000 * kPeriod;
-	b.hooks.rules.push_back({FaultPoint::kIrqSignal, 1, 3, FaultAction{true, 0}});
-	b.hooks.rules.push_back({FaultPoint::kIrqSignal, 2, 3, FaultAction{false, extra}});
+	b.hooks.rules.push_back({FaultPoint::kArrive, 1, 3, FaultAction{true, 0, std::nullopt}});
+	b.hooks.rules.push_back({FaultPoint::kArrive, 2, 3, FaultAction{false, extra, std::nullopt}});
 	const Ps t0 = now_ps();
 	b.gic.icc_generate_sgi(0, sgir(3, 0b1110), Group::G1NS, true);
 	sc_core::sc_start(Testbench::cycles(kSgiCycles + 10));

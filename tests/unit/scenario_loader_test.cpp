@@ -62,7 +62,7 @@ TEST_CASE("scenario: times are exact decimals in the key's unit", "[scenario]")
 	auto sc = load_scenario_text(text, "t.yaml", errs);
 	REQUIRE(sc);
 	CHECK(sc->faults[0].delay == 1001600876000ull);
-	CHECK(sc->faults[0].sgi == 2);
+	CHECK(sc->faults[0].ipi_index == 2);
 	CHECK(sc->max_sim == 2'500'000'000ull);
 	CHECK(sc->settle == 1000ull);
 }
