@@ -122,6 +122,7 @@ kl::KernelConfig kernel_config(const Scenario& sc)
 	k.x86_kvm = sc.x86_kvm;
 	k.crash_kexec_post_notifiers = sc.crash_kexec_post_notifiers;
 	k.panic_timeout_s = unsigned(sc.panic_timeout_s);
+	k.elide_barriers = sc.elide_barriers;
 	k.sdei_stop_epilogue = sc.sdei_stop_epilogue == "cpu_off"             ? kl::SdeiStopEpilogue::cpu_off
 			       : sc.sdei_stop_epilogue == "complete_then_park" ? kl::SdeiStopEpilogue::complete_then_park
 									       : kl::SdeiStopEpilogue::park;

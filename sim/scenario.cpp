@@ -11,6 +11,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -498,8 +499,8 @@ private:
 	void platform(const YAML::Node& n)
 	{
 		if (!r.map(n, "platform",
-			   {"arch", "cpus", "clock_mhz", "gic", "latencies", "el3", "store_visibility_cycles", "apic", "riscv",
-			    "sbi", "aplic"}))
+			   {"arch", "cpus", "clock_mhz", "gic", "latencies", "el3", "store_visibility_cycles",
+			    "memory", "apic", "riscv", "sbi", "aplic"}))
 			return;
 		if (n["arch"])
 			set(r.one_of(n["arch"], "platform.arch", {"arm64", "x86", "riscv"}), sc.arch);
@@ -545,6 +546,8 @@ private:
 		if (n["store_visibility_cycles"])
 			set(r.uint(n["store_visibility_cycles"], "platform.store_visibility_cycles", 0, 1'000'000'000'000ull),
 			    sc.store_visibility_cycles);
+		if (n["memory"])
+			memory(n["memory"]);
 		if (n["el3"])
 			el3(n["el3"]);
 		if (n["latencies"]) {
@@ -705,7 +708,7 @@ private:
 		if (!r.map(n, "kernel",
 			   {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs", "sdei_stop_epilogue",
 			    "nonmi_ipi", "reboot_force", "sme", "source", "manifest", "crash_kexec_post_notifiers",
-			    "panic_timeout_s", "kvm"}))
+			    "panic_timeout_s", "kvm", "elide_barriers"}))
 			return;
 		source_mode(n);
 		if (n["variant"]) {
@@ -744,6 +747,18 @@ private:
 		if (n["crash_kexec_post_notifiers"])
 			set(r.boolean(n["crash_kexec_post_notifiers"], "kernel.crash_kexec_post_notifiers"),
 			    sc.crash_kexec_post_notifiers);
+		if (n["elide_barriers"] && r.seq(n["elide_barriers"], "kernel.elide_barriers")) {
+			for (const YAML::Node& e : n["elide_barriers"]) {
+				auto s = r.str(e, "kernel.elide_barriers[]");
+				if (!s)
+					continue;
+				if (!barrier_site(*s))
+					r.err(e, "kernel.elide_barriers: '" + *s +
+							 "' is not BARRIER@FUNCTION (BARRIER: smp_rmb, smp_wmb or smp_mb; FUNCTION: the kernel function it sits in)");
+				else
+					sc.elide_barriers.push_back(*s);
+			}
+		}
 		if (n["panic_timeout_s"])
 			set(r.uint(n["panic_timeout_s"], "kernel.panic_timeout_s", 0, 3600), sc.panic_timeout_s);
 		if (n["pseudo_nmi"] && sc.arch != "arm64")
@@ -775,6 +790,59 @@ private:
 				      {"wbinvd_cycles", &sc.costs.wbinvd_cycles},
 				      {"virt_disable_cycles", &sc.costs.virt_disable_cycles}});
 		}
+	}
+
+	/// platform.memory: the memory-ordering model's per-CPU, per-variable data.
+	void memory(const YAML::Node& n)
+	{
+		if (!r.map(n, "platform.memory", {"early_loads", "late_stores"}))
+			return;
+		if (sc.arch == "x86" && n["early_loads"])
+			r.err(n["early_loads"], "platform.memory.early_loads: x86 (TSO) never performs a load before an earlier load");
+		for (const char* key : {"early_loads", "late_stores"}) {
+			const YAML::Node l = n[key];
+			const std::string w = std::string("platform.memory.") + key;
+			if (!l || !r.seq(l, w))
+				continue;
+			for (size_t i = 0; i < l.size(); i++) {
+				const YAML::Node e = l[i];
+				const std::string we = w + "[" + std::to_string(i) + "]";
+				if (!r.map(e, we, {"cpu", "variable", "cycles"}))
+					continue;
+				MemFaultSpec m;
+				m.loc = Reader::loc(e);
+				for (const char* req : {"cpu", "variable", "cycles"})
+					if (!e[req])
+						r.err(e, we + ": missing required key '" + req + "'");
+				if (e["cpu"])
+					if (auto c = cpu_index(e["cpu"], we + ".cpu"))
+						m.cpu = *c;
+				if (e["variable"])
+					if (auto v = r.one_of(e["variable"], we + ".variable", {"cpu_online_mask", "num_online_cpus"}))
+						m.var = *v == "cpu_online_mask" ? MemFaultSpec::Var::cpu_online_mask
+										: MemFaultSpec::Var::num_online_cpus;
+				if (e["cycles"])
+					set(r.uint(e["cycles"], we + ".cycles", 0, 1'000'000'000ull), m.cycles);
+				(std::string(key) == "early_loads" ? sc.early_loads : sc.late_stores).push_back(m);
+			}
+		}
+	}
+
+	/// "BARRIER@FUNCTION" with a barrier the kernel logic names and a C identifier.
+	static bool barrier_site(const std::string& s)
+	{
+		const size_t at = s.find('@');
+		if (at == std::string::npos)
+			return false;
+		const std::string b = s.substr(0, at), f = s.substr(at + 1);
+		if (b != "smp_rmb" && b != "smp_wmb" && b != "smp_mb")
+			return false;
+		if (f.empty() || std::isdigit(static_cast<unsigned char>(f[0])))
+			return false;
+		for (char c : f)
+			if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+				return false;
+		return true;
 	}
 
 	/// Kernel timeouts are loop counts of udelay(1): whole microseconds only.
