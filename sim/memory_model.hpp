@@ -34,15 +34,10 @@ public:
 		}
 		return initial;
 	}
-	/// The latest time any store of `writer` to this variable becomes visible (0: none).
-	Ps last_visible_of(unsigned writer) const
-	{
-		Ps t = 0;
-		for (const auto& w : m_w)
-			if (w.writer == writer)
-				t = std::max(t, w.visible);
-		return t;
-	}
+	/// When the newest store becomes visible (0: none). Stores to one variable become visible in
+	/// the order they were made (coherence; the updates are atomic read-modify-writes, each one
+	/// ordered after the one it read), so a late store holds back every later one.
+	Ps last_visible() const { return m_w.empty() ? 0 : m_w.back().visible; }
 	bool empty() const { return m_w.empty(); }
 
 private:

@@ -215,8 +215,11 @@ public:
 			 */
 			const Ps now = local_now();
 			const Clock& clk = m_pe.clock();
-			const Ps mask_at = m_untimed ? now : now + clk.cycles(mem_cycles(m_sim.sc.late_stores, MemFaultSpec::Var::cpu_online_mask, m_cpu.id));
-			const Ps count_at = std::max(mask_at, m_untimed ? now : now + clk.cycles(mem_cycles(m_sim.sc.late_stores, MemFaultSpec::Var::num_online_cpus, m_cpu.id)));
+			const auto late = [&](MemFaultSpec::Var v) {
+				return m_untimed ? now : now + clk.cycles(mem_cycles(m_sim.sc.late_stores, v, m_cpu.id));
+			};
+			const Ps mask_at = std::max(late(MemFaultSpec::Var::cpu_online_mask), m_sim.mem.online_mask.last_visible());
+			const Ps count_at = std::max({late(MemFaultSpec::Var::num_online_cpus), mask_at, m_sim.mem.num_online.last_visible()});
 			m_sim.mem.online_mask.store(now, mask_at, m_cpu.id, k.cpu_online_mask);
 			m_sim.mem.num_online.store(now, count_at, m_cpu.id, k.num_online);
 			for (const Ps at : {mask_at, count_at})
