@@ -74,14 +74,20 @@ struct KernelConfig {
 	/// named barrier does nothing in that kernel function (kernel.elide_barriers). Kernel logic
 	/// names the site with the Linux function the barrier sits in.
 	std::vector<std::string> elide_barriers;
+	/// Which elide_barriers entries removed a barrier in this run (the engine warns of the others).
+	mutable std::vector<bool> elide_used;
 	bool barrier_elided(const char* barrier, const char* site) const
 	{
 		if (elide_barriers.empty() || !site)
 			return false;
 		const std::string key = std::string(barrier) + "@" + site;
-		for (const std::string& e : elide_barriers)
-			if (e == key)
+		for (size_t i = 0; i < elide_barriers.size(); i++) {
+			if (elide_barriers[i] == key) {
+				elide_used.resize(elide_barriers.size());
+				elide_used[i] = true;
 				return true;
+			}
+		}
 		return false;
 	}
 };
