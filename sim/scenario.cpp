@@ -807,11 +807,13 @@ private:
 			for (size_t i = 0; i < l.size(); i++) {
 				const YAML::Node e = l[i];
 				const std::string we = w + "[" + std::to_string(i) + "]";
-				if (!r.map(e, we, {"cpu", "variable", "cycles"}))
+				const bool early = std::string(key) == "early_loads";
+				const char* amount = early ? "early_cycles" : "late_cycles";
+				if (!r.map(e, we, {"cpu", "variable", amount}))
 					continue;
 				MemFaultSpec m;
 				m.loc = Reader::loc(e);
-				for (const char* req : {"cpu", "variable", "cycles"})
+				for (const char* req : {"cpu", "variable", amount})
 					if (!e[req])
 						r.err(e, we + ": missing required key '" + req + "'");
 				if (e["cpu"])
@@ -821,9 +823,9 @@ private:
 					if (auto v = r.one_of(e["variable"], we + ".variable", {"cpu_online_mask", "num_online_cpus"}))
 						m.var = *v == "cpu_online_mask" ? MemFaultSpec::Var::cpu_online_mask
 										: MemFaultSpec::Var::num_online_cpus;
-				if (e["cycles"])
-					set(r.uint(e["cycles"], we + ".cycles", 0, 1'000'000'000ull), m.cycles);
-				(std::string(key) == "early_loads" ? sc.early_loads : sc.late_stores).push_back(m);
+				if (e[amount])
+					set(r.uint(e[amount], we + "." + amount, 0, 1'000'000'000ull), m.cycles);
+				(early ? sc.early_loads : sc.late_stores).push_back(m);
 			}
 		}
 	}
