@@ -4,7 +4,7 @@
 # tools). Idempotent: when every package is present it changes nothing and needs no network.
 set -euo pipefail
 pkgs=(g++ cmake make pkg-config libsystemc-dev libboost-program-options-dev libspdlog-dev
-      catch2 libyaml-cpp-dev nlohmann-json3-dev python3 gnuplot-nox parallel "$@")
+      catch2 libyaml-cpp-dev nlohmann-json3-dev libssl-dev python3 gnuplot-nox parallel "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -84,6 +84,10 @@ public:
 		m_fw->stuck_in_el3(c.id, until);
 	}
 	void set_firmware(el3::El3Firmware* fw) { m_fw = fw; }
+	std::optional<kl::Regs> enter_context(CpuRt& c, TriggerSpec::Context ctx) override
+	{
+		return static_cast<Arm64ShimImpl&>(*c.shim).enter_context(ctx);
+	}
 
 	void secondary_boot(CpuRt& c) override
 	{
@@ -97,6 +101,9 @@ public:
 		k.set_cpu_online(c.id, true);
 		v.ipi_setup(k);
 		v.cpu_up(k);
+		/* the SDEI driver's CPU-up hook registers the private events again, AGDI's included */
+		if (m_sim.sc.el3 && m_sim.sc.el3->sdei_params.platform_event)
+			kl::arm64::agdi_sdei_probe(k, *m_sim.sc.el3->sdei_params.platform_event);
 		unmask(c);
 		m_sim.set_activity(c, "idle (WFI)");
 	}
@@ -115,13 +122,9 @@ public:
 		: sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim), m_faults(sim)
 	{
 		const Scenario& sc = sim.sc;
-		gic::GicParams gp;
+		gic::GicParams gp = sc.gic; // the latencies as the scenario set them; the topology from here
 		gp.num_pes = sc.cpus;
 		gp.clock_hz = sc.clock_hz;
-		gp.sgi_delivery_cycles = uint32_t(sc.lat.sgi_delivery_cycles);
-		gp.signal_cycles = uint32_t(sc.lat.signal_cycles);
-		gp.pio_cycles = uint32_t(sc.lat.mmio_cycles);
-		gp.sgi_jitter_cycles = uint32_t(sc.lat.sgi_jitter_cycles);
 		gp.seed = sim.seed;
 		m_gic = std::make_unique<gic::GicV3>("gic", gp, events);
 		m_gic->set_fault_hooks(&m_faults);
@@ -129,11 +132,8 @@ public:
 			m_gic->set_observer([this](const gic::SgiNote& n) { sgi_trace(n); });
 		sim.events = &events;
 
-		cpu::Arm64PeParams pp;
+		cpu::Arm64PeParams pp = sc.arm64_pe;
 		pp.clock_hz = sc.clock_hz;
-		pp.take_cycles = uint32_t(sc.lat.take_cycles.value_or(30));
-		pp.entry_cycles = uint32_t(sc.lat.exception_entry_cycles);
-		pp.wfi_wake_cycles = uint32_t(sc.lat.wfi_wake_cycles);
 
 		sim.cpus.resize(sc.cpus);
 		m_pes.reserve(sc.cpus);
@@ -178,6 +178,11 @@ public:
 				: p.ev0.enabled ? "enabled"
 				: p.ev0.registered ? "registered"
 						   : "unregistered";
+		if (m_fw->params().sdei_params.platform_event)
+			cr.el3_platform_event = p.plat.running   ? "running"
+						: p.plat.enabled ? "enabled"
+						: p.plat.registered ? "registered"
+								    : "unregistered";
 		const el3::PowerState ps = m_fw->power(cpu);
 		cr.el3_power = ps == el3::PowerState::kOn ? "on" : ps == el3::PowerState::kOff ? "off" : "wedged";
 		cr.el3_dispatches = p.dispatches;
@@ -231,18 +236,8 @@ private:
 			    {{"from", std::to_string(n.source)}, {"to", std::to_string(n.target)}});
 	}
 
-	void make_firmware(const El3Spec& e)
+	void make_firmware(const el3::El3Params& p)
 	{
-		el3::El3Params p;
-		p.sdei = e.sdei;
-		p.sdei_params.event0 = e.event0;
-		p.sdei_params.signal_checks = e.signal_checks;
-		p.psci = e.psci;
-		p.cpu_off_in_event_wedges = e.cpu_off_in_event_wedges;
-		p.smc_cycles = uint32_t(e.smc_cycles);
-		p.signal_cycles = uint32_t(e.signal_cycles);
-		p.dispatch_cycles = uint32_t(e.dispatch_cycles);
-		p.complete_cycles = uint32_t(e.complete_cycles);
 		std::vector<cpu::Arm64Pe*> pes;
 		for (auto& pe : m_pes)
 			pes.push_back(pe.get());
@@ -315,6 +310,7 @@ private:
 			k.set_cpu_online(c.id, true);
 			v.ipi_setup(k);
 			v.cpu_up(k);
+			agdi_probe(k);
 			m_work.unmask(c);
 			c.state = CpuState::running;
 		}
@@ -324,6 +320,13 @@ private:
 		m_faults.schedule([this](unsigned cpu, unsigned sgi) { m_gic->inject_pending(cpu, sgi); });
 		m_is_booted = true;
 		m_booted.notify(sc_core::SC_ZERO_TIME);
+	}
+
+	/// The ACPI AGDI table names the platform event, if any: the kernel's AGDI driver registers it.
+	void agdi_probe(kl::arm64::Arm64Shim& k)
+	{
+		if (m_sim.sc.el3 && m_sim.sc.el3->sdei_params.platform_event)
+			kl::arm64::agdi_sdei_probe(k, *m_sim.sc.el3->sdei_params.platform_event);
 	}
 
 	Sim& m_sim;

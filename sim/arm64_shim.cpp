@@ -198,6 +198,56 @@ void Arm64ShimImpl::sdei_entry()
 	m_cpu.activity = saved_activity;
 }
 
+std::optional<kl::Regs> Arm64ShimImpl::enter_context(TriggerSpec::Context ctx)
+{
+	const bool prio = system_uses_irq_prio_masking(*this);
+	const GicPrio& p = gic_prio(*this);
+	switch (ctx) {
+	case TriggerSpec::Context::irq:
+		/* el1_interrupt(): DAIF_PROCCTX_NOIRQ; with priority masking the GIC driver then opens
+		   DAIF with PMR at IRQOFF so that pseudo-NMIs can nest in the handler. */
+		spend(m_sim.sc.costs.irq_entry_cycles);
+		if (prio) {
+			write_pmr(p.irqoff);
+			write_daif(0);
+		} else {
+			write_daif(PSR_I_BIT | PSR_F_BIT);
+		}
+		return push_handler_frame(kl::Ctx::irq, "an IRQ handler");
+	case TriggerSpec::Context::pseudo_nmi:
+		/* __el1_pnmi(): PSTATE.I and F set, PMR as kernel_entry leaves it (IRQON | PSR_I_SET). */
+		STOPSIM_ASSERT(prio, "pseudo_nmi trigger validated without priority masking");
+		spend(m_sim.sc.costs.irq_entry_cycles);
+		write_daif(PSR_I_BIT | PSR_F_BIT);
+		write_pmr(p.irqon | p.psr_i_set);
+		return push_handler_frame(kl::Ctx::nmi, "a pseudo-NMI handler");
+	case TriggerSpec::Context::sdei: {
+		/* The platform agent raises its event at this PE; EL3 dispatches it (DAIF all set) or not. */
+		STOPSIM_ASSERT(m_fw != nullptr, "sdei trigger validated without EL3 firmware");
+		if (m_fw->raise_platform_event(m_cpu.id) != el3::Dispatch::kRun) {
+			m_sim.signals_changed(m_cpu.id);
+			return std::nullopt;
+		}
+		m_sim.signals_changed(m_cpu.id);
+		return push_handler_frame(kl::Ctx::sdei, "an SDEI event handler");
+	}
+	case TriggerSpec::Context::task:
+	case TriggerSpec::Context::nmi:
+	case TriggerSpec::Context::sse:
+		break;
+	}
+	internal_error(__FILE__, __LINE__, "arm64 has no such trigger context");
+}
+
+void Arm64ShimImpl::do_machine_end(kl::MachineEnd how)
+{
+	if (how == kl::MachineEnd::kexec && m_fw && m_fw->sdei().handler_running(m_cpu.id))
+		m_sim.log(int(m_cpu.id), "el3",
+			  "EL3: the capture kernel starts on a PE with an SDEI event still running: its client "
+			  "interrupts stay blocked until that event completes");
+	ShimBase::do_machine_end(how);
+}
+
 void Arm64ShimImpl::wfe_wfi()
 {
 	if (!m_arm.exception_ready()) {

@@ -45,6 +45,11 @@ public:
 	/// EL3 hands event 0 to Linux on this CPU: run the client handler, then COMPLETE.
 	void sdei_entry();
 	void trace_parked() override;
+	/// kexec: note an SDEI handler still running on this PE, which the capture kernel inherits.
+	void do_machine_end(kl::MachineEnd how) override;
+	/// A trigger raised inside a handler (irq, pseudo_nmi, sdei): enter it with the kernel's masks
+	/// there; sdei asks EL3 to dispatch the platform event and fails if it does not run.
+	std::optional<kl::Regs> enter_context(TriggerSpec::Context ctx);
 
 	/// The exception vector the PE calls: Linux's el1 IRQ entry.
 	void vector(cpu::Arm64Exception which);

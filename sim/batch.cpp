@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/batch.hpp"
-#include "sim/cli.hpp"
-#include "sim/sha256.hpp"
+#include "stopsim/exit_codes.hpp"
+#include "stopsim/sha256.hpp"
 #include "sim/units.hpp"
 
 #include <algorithm>

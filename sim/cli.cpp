@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/cli.hpp"
+#include "sim/schema.hpp"
 #include "kl/variant.hpp"
 #include "models/common/error.hpp"
 #include "sim/batch.hpp"
@@ -44,6 +45,7 @@ commands:
   merge PART..    join the parts of a sharded sweep into one file
   summary CSV     outcome counts per swept value of a sweep file, and --plot
   explore FILE    find every boundary in one timing parameter where the result changes
+  keys [SECTION]  the keys of the scenario schema: type, default, range (what --set accepts)
   --version       print the version
 
 'stopsim <command> --help' describes a command's options.
@@ -543,6 +545,54 @@ than the first look's spacing, with the same signature on both sides, can be mis
 	return explore_main(o);
 }
 
+int cmd_keys(int argc, char** argv)
+{
+	po::options_description opts("stopsim keys [SECTION] [--markdown]");
+	opts.add_options()("help,h", "this help")("section", po::value<std::string>(),
+						  "only this section (top, platform, kernel.timeouts, ...)")(
+		"markdown", "the section's table as docs/scenario-format.md has it");
+	po::positional_options_description pos;
+	pos.add("section", 1);
+	auto vm = parse(argc, argv, opts, pos);
+	if (vm.count("help")) {
+		std::cout << opts << R"(
+Every key of the scenario file's mapping sections, from the schema the loader checks them with:
+its path, type, default, range or choices and the architecture it applies to. Each path can be
+given to --set (sweep, explore, run), whether the file gives the key or leaves it to its default.
+)";
+		return kExitOk;
+	}
+	const std::vector<std::string> all = schema::sections();
+	std::vector<std::string> secs = all;
+	if (vm.count("section")) {
+		std::string want = vm["section"].as<std::string>();
+		if (want == "top")
+			want.clear();
+		if (std::find(all.begin(), all.end(), want) == all.end()) {
+			std::string list;
+			for (const auto& s : all)
+				list += (list.empty() ? "" : ", ") + (s.empty() ? std::string("top") : s);
+			throw UsageError("keys: no section '" + want + "' (sections: " + list + ")");
+		}
+		secs = {want};
+	}
+	if (vm.count("markdown")) {
+		for (const auto& sec : secs)
+			std::cout << (secs.size() > 1 ? "\n" + (sec.empty() ? std::string("top") : sec) + "\n\n" : "")
+				  << schema::markdown_table(sec);
+		return kExitOk;
+	}
+	for (const auto& sec : secs)
+		for (const schema::Row* r : schema::section_rows(sec)) {
+			if (r->type == schema::Type::mapping || r->type == schema::Type::list)
+				continue;
+			std::string range = r->range_text();
+			std::cout << r->path() << "  " << r->type_text() << "  default " << r->def
+				  << (range.empty() ? "" : "  " + range) << (r->arch.empty() ? "" : "  (" + r->arch + ")") << "\n";
+		}
+	return kExitOk;
+}
+
 /// A sweep worker forked without exec runs its command here, with the handling main.cpp gives a
 /// fresh process.
 int run_in_place(const std::vector<std::string>& args)
@@ -598,6 +648,8 @@ int cli_main(int argc, char** argv)
 			return cmd_summary(argc - 1, argv + 1);
 		if (cmd == "explore")
 			return cmd_explore(argc - 1, argv + 1);
+		if (cmd == "keys")
+			return cmd_keys(argc - 1, argv + 1);
 		std::cerr << "stopsim: unknown command '" << cmd << "'\n" << kUsage;
 		return kExitUsage;
 	} catch (const UsageError& e) {

@@ -74,6 +74,10 @@ void evaluate_expectations(const Scenario& sc, RunResult& r)
 		const std::string got = r.cpu_states.at(cpu).el3_event0;
 		check("CPU " + std::to_string(cpu) + " EL3 event 0 " + want + " (got " + got + ")", want == got);
 	}
+	for (const auto& [cpu, want] : e.el3_platform_event) {
+		const std::string got = r.cpu_states.at(cpu).el3_platform_event;
+		check("CPU " + std::to_string(cpu) + " EL3 platform event " + want + " (got " + got + ")", want == got);
+	}
 	for (const auto& [cpu, want] : e.el3_power) {
 		const std::string got = r.cpu_states.at(cpu).el3_power;
 		check("CPU " + std::to_string(cpu) + " EL3 power " + want + " (got " + got + ")", want == got);
@@ -106,6 +110,31 @@ void evaluate_expectations(const Scenario& sc, RunResult& r)
 		for (const LogLine& l : r.log)
 			found = found || log_matches(le, l);
 		check(log_what("log lacks", le), !found);
+	}
+	if (e.console) {
+		const auto& want = *e.console;
+		const ConsoleResult* got = r.console ? &*r.console : nullptr;
+		auto count = [&](const char* name, const std::optional<uint64_t>& w, uint64_t ConsoleResult::*field) {
+			if (!w)
+				return;
+			if (!got) {
+				check(std::string("console ") + name + " " + std::to_string(*w) + " (no console write ran)", false);
+				return;
+			}
+			check(std::string("console ") + name + " " + std::to_string(*w) + " (got " +
+				      std::to_string(got->*field) + ")",
+			      *w == got->*field);
+		};
+		count("writes", want.writes, &ConsoleResult::writes);
+		count("bytes", want.bytes, &ConsoleResult::bytes);
+		count("unlocked_writes", want.unlocked_writes, &ConsoleResult::unlocked_writes);
+		count("unlocked_bytes", want.unlocked_bytes, &ConsoleResult::unlocked_bytes);
+		count("garbled_writes", want.garbled_writes, &ConsoleResult::garbled_writes);
+		if (want.holder) {
+			auto text = [](const std::optional<unsigned>& h) { return h ? "CPU " + std::to_string(*h) : std::string("none"); };
+			const std::optional<unsigned> g = got ? got->holder : std::nullopt;
+			check("console port lock holder " + text(*want.holder) + " (got " + text(g) + ")", *want.holder == g);
+		}
 	}
 	if (e.stop_min || e.stop_max) {
 		std::string what = "stop duration";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/explore.hpp"
 #include "sim/batch.hpp"
-#include "sim/cli.hpp"
+#include "stopsim/exit_codes.hpp"
 #include "sim/overrides.hpp"
 
 #include <nlohmann/json.hpp>

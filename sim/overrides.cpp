@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/overrides.hpp"
+#include "sim/schema.hpp"
 #include "sim/units.hpp"
 
 #include <algorithm>
@@ -59,6 +60,46 @@ std::string keys_of(const YAML::Node& map)
 		if (kv.first.IsScalar())
 			out += (out.empty() ? "" : ", ") + kv.first.Scalar();
 	return out;
+}
+
+/// The keys the schema knows at the mapping `section` ("" for the top level), for messages.
+std::string schema_keys(const std::string& section)
+{
+	std::string out;
+	for (const schema::Row* r : schema::section_rows(section))
+		out += (out.empty() ? "" : ", ") + r->key;
+	return out;
+}
+
+/// The schema section a path prefix names ("platform.aplic.sources.0" -> "platform.aplic.sources[]").
+std::string section_of(const std::vector<std::string>& segs, size_t n)
+{
+	std::string out;
+	for (size_t i = 0; i < n && i < segs.size(); i++) {
+		if (all_digits(segs[i]))
+			out += "[]";
+		else
+			out += (out.empty() ? "" : ".") + segs[i];
+	}
+	return out;
+}
+
+/// A key the file leaves out but the schema has: the row, if every mapping on the way can be made.
+/// A section whose absence has a meaning of its own (platform.el3: no EL3 model) is not made.
+const schema::Row* defaulted_row(const std::vector<std::string>& segs, size_t missing_at)
+{
+	std::string path;
+	for (size_t i = 0; i < segs.size(); i++)
+		path += (i ? "." : "") + segs[i];
+	const schema::Row* row = schema::find(path);
+	if (!row || row->type == schema::Type::mapping || row->type == schema::Type::list)
+		return nullptr;
+	for (size_t i = missing_at + 1; i < segs.size(); i++) {
+		const schema::Row* sec = schema::find(section_of(segs, i));
+		if (!sec || sec->type != schema::Type::mapping || sec->def == "none")
+			return nullptr;
+	}
+	return row;
 }
 
 uint64_t parse_uint(const std::string& s, const std::string& what)
@@ -124,6 +165,32 @@ std::pair<std::string, std::string> split_assignment(const std::string& arg)
 	return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
+/// The index of the first segment of `segs` that `root` does not have (segs.size() if all are there).
+static size_t missing_segment(const YAML::Node& root, const std::vector<std::string>& segs)
+{
+	YAML::Node cur = root;
+	for (size_t i = 0; i < segs.size(); i++) {
+		if (cur.IsSequence() && all_digits(segs[i]) && segs[i].size() < 10 && std::stoul(segs[i]) < cur.size()) {
+			const YAML::Node parent = cur;
+			const YAML::Node child = parent[size_t(std::stoul(segs[i]))];
+			cur.reset(child);
+			continue;
+		}
+		if (!cur.IsMap())
+			return i;
+		bool found = false;
+		for (const auto& kv : cur)
+			if (kv.first.IsScalar() && kv.first.Scalar() == segs[i]) {
+				cur.reset(kv.second);
+				found = true;
+				break;
+			}
+		if (!found)
+			return i;
+	}
+	return segs.size();
+}
+
 YAML::Node find_value_node(const YAML::Node& root, const std::string& path)
 {
 	const auto segs = segments(path);
@@ -140,9 +207,35 @@ YAML::Node find_value_node(const YAML::Node& root, const std::string& path)
 					break;
 				}
 			}
-			if (!found)
+			if (!found) {
+				// Not in the file. Name the first segment the schema does not know either, with the
+				// keys it does know there; else say why the key cannot be added.
+				for (size_t j = i; j < segs.size(); j++) {
+					if (all_digits(segs[j]))
+						break;
+					const std::string sec = section_of(segs, j);
+					const std::string known = schema_keys(sec);
+					if (known.empty())
+						break;
+					if (!schema::find(sec.empty() ? segs[j] : sec + "." + segs[j]))
+						throw OverrideError("'" + path + "': there is no key '" + segs[j] + "' at " +
+								    (j == 0 ? std::string("the top level") : "'" + joined(segs, j) + "'") +
+								    " (the keys there are: " + known + ")");
+				}
+				for (size_t j = i + 1; j < segs.size(); j++) {
+					const schema::Row* sec = schema::find(section_of(segs, j));
+					if (sec && sec->type == schema::Type::list)
+						throw OverrideError("'" + path + "': the file has no '" + sec->path() +
+								    "' list, and --set does not add list elements");
+					if (sec && sec->def == "none")
+						throw OverrideError("'" + path + "': the file has no '" + sec->path() +
+								    "' section, and adding one would change more than this key "
+								    "(its absence has a meaning of its own); give the section in the "
+								    "file to set its keys");
+				}
 				throw OverrideError("'" + path + "': the file has no key '" + seg + "' at " + here + " (it has: " +
-						    keys_of(cur) + "); --set changes values the file already gives");
+						    keys_of(cur) + "); only keys of the scenario schema can be added");
+			}
 		} else if (cur.IsSequence()) {
 			if (!all_digits(seg))
 				throw OverrideError("'" + path + "': " + here + " is a list: use an index (0.." +
@@ -169,10 +262,49 @@ YAML::Node find_value_node(const YAML::Node& root, const std::string& path)
 	return cur;
 }
 
+/// The type of a schema row's values.
+static ParamType row_type(const schema::Row& r)
+{
+	ParamType t;
+	switch (r.type) {
+	case schema::Type::time:
+		t.kind = ParamType::Kind::time;
+		t.unit_ps = r.unit_ps;
+		t.unit = r.unit_ps == kPsPerMs ? "ms" : "us";
+		break;
+	case schema::Type::cycles:
+		t.kind = ParamType::Kind::integer;
+		t.cycles = true;
+		t.unit = "cycles";
+		break;
+	case schema::Type::whole:
+		t.kind = ParamType::Kind::integer;
+		break;
+	case schema::Type::boolean:
+		t.kind = ParamType::Kind::boolean;
+		break;
+	default:
+		t.kind = ParamType::Kind::text;
+		break;
+	}
+	return t;
+}
+
 ParamType param_type(const YAML::Node& root, const std::string& path)
 {
-	const YAML::Node n = find_value_node(root, path);
 	const auto segs = segments(path);
+	YAML::Node n;
+	try {
+		n = find_value_node(root, path);
+	} catch (const OverrideError&) {
+		// Not in the file: a key of the schema takes its type from its row.
+		if (const schema::Row* row = defaulted_row(segs, missing_segment(root, segs)))
+			return row_type(*row);
+		throw;
+	}
+	if (const schema::Row* row = schema::find(path))
+		if (row->type != schema::Type::mapping && row->type != schema::Type::list)
+			return row_type(*row);
 	ParamType t;
 	auto from_key = [&t](const std::string& key) {
 		if (ends_with(key, "_us")) {
@@ -313,6 +445,30 @@ std::vector<std::string> expand_spec(const ParamType& t, const std::string& spec
 	return out;
 }
 
+static void add_node(YAML::Node& root, const std::vector<std::string>& segs, size_t from, const std::string& value)
+{
+	YAML::Node cur = root;
+	for (size_t i = 0; i < from; i++) {
+		if (cur.IsSequence()) {
+			const YAML::Node parent = cur;
+			const YAML::Node c = parent[size_t(parse_uint(segs[i], "index"))];
+			cur.reset(c);
+			continue;
+		}
+		for (const auto& kv : cur)
+			if (kv.first.IsScalar() && kv.first.Scalar() == segs[i]) {
+				cur.reset(kv.second);
+				break;
+			}
+	}
+	for (size_t i = from; i + 1 < segs.size(); i++) {
+		cur[segs[i]] = YAML::Node(YAML::NodeType::Map);
+		YAML::Node next = cur[segs[i]];
+		cur.reset(next);
+	}
+	cur[segs.back()] = value;
+}
+
 std::optional<ScenarioTree> ScenarioTree::read(const std::string& file, std::vector<ScenarioError>& errors)
 {
 	auto text = read_scenario_file(file, errors);
@@ -361,7 +517,15 @@ std::optional<Scenario> ScenarioTree::load(const std::vector<Override>& override
 	// A fresh parse rather than YAML::Clone: a clone loses the marks the messages need.
 	YAML::Node root = YAML::Load(m_text);
 	std::map<std::pair<int, int>, std::string> at;
+	std::string added; // overrides of keys the file leaves to their defaults: their nodes have no place
 	for (const Override& o : overrides) {
+		const auto segs = segments(o.path);
+		const size_t miss = missing_segment(root, segs);
+		if (miss < segs.size() && defaulted_row(segs, miss)) {
+			add_node(root, segs, miss, o.value);
+			added += (added.empty() ? "" : ", --set ") + o.arg();
+			continue;
+		}
 		YAML::Node n = find_value_node(root, o.path);
 		at[{n.Mark().line + 1, n.Mark().column + 1}] = o.arg();
 		n = o.value;
@@ -373,6 +537,8 @@ std::optional<Scenario> ScenarioTree::load(const std::vector<Override>& override
 		auto it = at.find({e.loc.line, e.loc.col});
 		if (it != at.end())
 			e.message = "--set " + it->second + ": " + e.message;
+		else if (!added.empty() && e.loc.line == 0)
+			e.message = "--set " + added + ": " + e.message;
 		errors.push_back(e);
 	}
 	return sc;

@@ -10,6 +10,19 @@ namespace stopsim {
 
 namespace {
 
+/// A CPU's EL3 state; "platform_event" only where the platform defines one (no change elsewhere).
+nlohmann::json el3_json(const CpuResult& c)
+{
+	using nlohmann::json;
+	if (!c.has_el3)
+		return json(nullptr);
+	json j{{"pe_masked", c.el3_pe_masked}, {"event0", c.el3_event0}, {"power", c.el3_power}, {"dispatches", c.el3_dispatches}};
+	if (!c.el3_platform_event.empty())
+		j["platform_event"] = c.el3_platform_event;
+	return j;
+}
+
+
 std::string caller(int cpu)
 {
 	char buf[16];
@@ -79,6 +92,18 @@ void write_console(std::ostream& os, const RunResult& r)
 		os << "end: " << r.end_how << " at " << seconds(*r.end_at) << " s\n";
 	else
 		os << "end: none by the simulated-time limit (" << seconds(r.sim_ps) << " s)\n";
+	if (r.console) {
+		const ConsoleResult& c = *r.console;
+		os << "console: " << c.lock << " (" << c.driver << "), " << c.writes << (c.writes == 1 ? " record (" : " records (")
+		   << c.bytes << " bytes) written";
+		if (c.unlocked_writes) {
+			os << ", " << c.unlocked_writes << " (" << c.unlocked_bytes << " bytes) without the lock, held by "
+			   << (c.holder_stopped ? "stopped " : "") << "CPU " << *c.holder;
+			if (c.garbled_writes)
+				os << ", " << c.garbled_writes << " garbled";
+		}
+		os << "\n";
+	}
 	for (const RungRecord& g : r.rungs) {
 		os << "rung: " << std::left << std::setw(11) << g.name << " CPU " << g.cpu << " -> " << std::setw(10)
 		   << range_list(g.targets) << " sent " << seconds(g.sent);
@@ -99,6 +124,7 @@ void write_console(std::ostream& os, const RunResult& r)
 		     << c.final_state << "  " << c.activity;
 		if (c.has_el3)
 			line << " [EL3: " << (c.el3_pe_masked ? "masked" : "unmasked") << ", event 0 " << c.el3_event0
+			     << (c.el3_platform_event.empty() ? "" : ", platform event " + c.el3_platform_event)
 			     << (c.el3_power != "on" ? ", " + c.el3_power : "") << "]";
 		if (c.has_sbi) {
 			line << " [SBI: HSM " << c.sbi_hsm << ", SSE " << (c.sse_masked ? "masked" : "unmasked") << ", event "
@@ -181,11 +207,7 @@ nlohmann::json report_json(const RunResult& r)
 					   {"final", c.final_state},
 					   {"activity", c.activity},
 					   {"stop_entries", c.stop_entries},
-					   {"el3", c.has_el3 ? json{{"pe_masked", c.el3_pe_masked},
-								    {"event0", c.el3_event0},
-								    {"power", c.el3_power},
-								    {"dispatches", c.el3_dispatches}}
-							    : json(nullptr)},
+					   {"el3", el3_json(c)},
 					   {"sbi", c.has_sbi ? json{{"hsm", c.sbi_hsm},
 								    {"sse_masked", c.sse_masked},
 								    {"sse_event", c.sse_state},
@@ -194,6 +216,20 @@ nlohmann::json report_json(const RunResult& r)
 								    {"m_mode_ns", ns(c.m_mode)}}
 							    : json(nullptr)}});
 	j["cpus_left_online"] = r.cpus_left_online;
+	if (r.console) {
+		const ConsoleResult& c = *r.console;
+		j["console"] = {{"lock", c.lock},
+				{"driver", c.driver},
+				{"writes", c.writes},
+				{"bytes", c.bytes},
+				{"unlocked_writes", c.unlocked_writes},
+				{"unlocked_bytes", c.unlocked_bytes},
+				{"garbled_writes", c.garbled_writes},
+				{"holder", c.holder ? json(*c.holder) : json(nullptr)},
+				{"holder_stopped", c.holder_stopped}};
+	} else {
+		j["console"] = nullptr;
+	}
 	j["log"] = json::array();
 	for (const auto& l : r.log)
 		j["log"].push_back({{"t_ns", ns(l.t)}, {"cpu", l.cpu}, {"level", l.level}, {"text", l.text}});

@@ -42,6 +42,7 @@ struct CpuResult {
 	bool el3_pe_masked = false;
 	std::string el3_event0;               ///< unregistered | registered | enabled | running
 	std::string el3_power;                ///< on | off | wedged
+	std::string el3_platform_event;       ///< as el3_event0, for platform.el3.platform_event; empty: none
 	uint64_t el3_dispatches = 0;
 	bool has_sbi = false;                 ///< RISC-V: the M-mode SBI fields below mean something
 	std::string sbi_hsm;                  ///< started | stopped
@@ -81,6 +82,19 @@ struct TriggerRecord {
 	std::string note;
 };
 
+/// What the after_stop console write steps did (sim/workload.cpp), summed over the steps.
+struct ConsoleResult {
+	std::string lock;              ///< the port lock (the first console step's)
+	std::string driver;            ///< write | cancel (the first console step's)
+	uint64_t writes = 0;           ///< console records written (one per kernel log line)
+	uint64_t bytes = 0;            ///< their text, one newline each
+	uint64_t unlocked_writes = 0;  ///< of them, written after the trylock failed
+	uint64_t unlocked_bytes = 0;
+	uint64_t garbled_writes = 0;   ///< cut short by the next record's cancel (driver cancel)
+	std::optional<unsigned> holder;///< who held the port lock when a trylock first failed
+	bool holder_stopped = false;   ///< ...and whether that CPU was stopped
+};
+
 struct RunResult {
 	std::string scenario;
 	std::string file;
@@ -100,6 +114,7 @@ struct RunResult {
 	std::vector<CpuResult> cpu_states;
 	std::vector<unsigned> cpus_left_online;
 	std::vector<LogLine> log;
+	std::optional<ConsoleResult> console; ///< null when no after_stop step is a console write
 	std::vector<InvariantResult> invariants;
 	std::vector<ExpectationResult> expectations;
 	std::vector<TraceEvent> trace;

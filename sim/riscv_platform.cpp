@@ -46,20 +46,27 @@ public:
 			shim(c).local_irq_disable();
 	}
 	void unmask(CpuRt& c) override { shim(c).local_irq_enable(); }
+	std::optional<kl::Regs> enter_context(CpuRt& c, TriggerSpec::Context ctx) override
+	{
+		if (ctx == TriggerSpec::Context::sse)
+			return shim(c).enter_sse_context();
+		STOPSIM_ASSERT(ctx == TriggerSpec::Context::irq, "RISC-V trigger context validated as irq or sse");
+		return shim(c).enter_irq_context();
+	}
 	std::string mask_text(MaskKind m) const override
 	{
 		return m == MaskKind::none ? "nothing masked" : "sstatus.SIE=0";
 	}
 	bool firmware_nmi_mask(CpuRt& c) override
 	{
-		if (!m_sim.sc.riscv.sse)
+		if (!m_sim.sc.sbi.core.sse)
 			return false;
 		shim(c).sbi_ecall(kl::riscv::SBI_EXT_SSE, kl::riscv::SBI_SSE_HART_MASK, 0, 0, 0);
 		return true;
 	}
 	void firmware_nmi_unmask(CpuRt& c) override
 	{
-		if (m_sim.sc.riscv.sse)
+		if (m_sim.sc.sbi.core.sse)
 			shim(c).sbi_ecall(kl::riscv::SBI_EXT_SSE, kl::riscv::SBI_SSE_HART_UNMASK, 0, 0, 0);
 	}
 	void stuck_in_firmware(CpuRt& c, Ps until) override
@@ -103,19 +110,14 @@ public:
 		const RiscvSpec& rv = sc.riscv;
 		sim.events = &events;
 
-		aplic::IntcParams ip;
+		aplic::IntcParams ip = sc.intc;
 		ip.num_harts = sc.cpus;
 		ip.clock_hz = sc.clock_hz;
-		ip.mmio_cycles = uint32_t(rv.mmio_cycles);
-		ip.aplic_delivery_cycles = uint32_t(rv.aplic_delivery_cycles);
 		ip.imsic = rv.ipi == "imsic";
 		m_intc = std::make_unique<aplic::RiscvIntc>("intc", ip, events);
 
-		cpu::RiscvHartParams hp;
+		cpu::RiscvHartParams hp = sc.riscv_hart;
 		hp.clock_hz = sc.clock_hz;
-		hp.take_cycles = uint32_t(sc.lat.take_cycles.value_or(30));
-		hp.entry_cycles = uint32_t(sc.lat.exception_entry_cycles);
-		hp.wfi_wake_cycles = uint32_t(sc.lat.wfi_wake_cycles);
 
 		sim.cpus.resize(sc.cpus);
 		m_shared.ipi_mux_bits.assign(sc.cpus, 0);
@@ -130,14 +132,7 @@ public:
 					  [h] { h->set_soft_pending(MIP_SSIP, true); });
 		}
 
-		sbi::SbiParams fp;
-		fp.core.sse = rv.sse;
-		fp.core.hsm = rv.hsm;
-		fp.core.sse_local_events = rv.sse_events;
-		fp.ecall_cycles = uint32_t(rv.ecall_cycles);
-		fp.ipi_process_cycles = uint32_t(rv.ipi_process_cycles);
-		fp.sse_inject_cycles = uint32_t(rv.sse_inject_cycles);
-		fp.sse_complete_cycles = uint32_t(rv.sse_complete_cycles);
+		sbi::SbiParams fp = sc.sbi;
 		fp.imsic = ip.imsic;
 		std::vector<cpu::RiscvHart*> hs;
 		for (auto& h : m_harts)

@@ -16,6 +16,24 @@ RiscvShimImpl::RiscvShimImpl(Sim& sim, CpuRt& cpu, cpu::RiscvHart& hart, aplic::
 {
 }
 
+kl::Regs RiscvShimImpl::enter_irq_context()
+{
+	m_hart.write_sie(false); /* the trap clears SIE (SPIE keeps the old value) */
+	spend(m_sim.sc.costs.irq_entry_cycles);
+	return push_handler_frame(kl::Ctx::irq, "an interrupt handler");
+}
+
+std::optional<kl::Regs> RiscvShimImpl::enter_sse_context()
+{
+	if (!m_fw.raise_local_event(m_cpu.id, kl::riscv::SBI_SSE_EVENT_LOCAL_UNKNOWN_NMI)) {
+		m_sim.signals_changed(m_cpu.id);
+		return std::nullopt;
+	}
+	m_sim.signals_changed(m_cpu.id);
+	/* An SSE handler is Linux's NMI context on RISC-V (as in sse_entry()). */
+	return push_handler_frame(kl::Ctx::nmi, "the unknown-NMI SSE handler");
+}
+
 /* arch_local_irq_disable(): csrc sstatus, SR_SIE. */
 void RiscvShimImpl::local_irq_disable()
 {

@@ -28,6 +28,11 @@ public:
 	// kl::Shim
 	void local_irq_disable() override;
 	void local_irq_enable() override;
+	/// Enter a supervisor interrupt handler (the trap clears sstatus.SIE) for an IRQ-context trigger.
+	kl::Regs enter_irq_context();
+	/// Enter the LOCAL_UNKNOWN_NMI handler, raised by the platform at this hart (an sse-context
+	/// trigger); nothing if SBI does not inject it now.
+	std::optional<kl::Regs> enter_sse_context();
 
 	/// The mdelay(1) form takes interrupts as they arrive, not only at the condition checks (an
 	/// SSE or IPI during a 10 s backtrace wait must not wait a millisecond); udelay(1) loops use

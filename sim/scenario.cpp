@@ -2,7 +2,9 @@
 // Strict scenario loader: every unknown key, wrong type or out-of-range value is reported with
 // its file, line and column, and all of them are reported, not just the first.
 #include "sim/scenario.hpp"
+#include "sim/schema.hpp"
 #include "sim/units.hpp"
+#include "kl/riscv/riscv.hpp"
 #include "kl/variant.hpp"
 #include "srcmode/source.hpp"
 
@@ -102,6 +104,25 @@ std::string ScenarioError::format() const
 	std::ostringstream os;
 	os << message_file_name(file) << ":" << loc.line << ":" << loc.col << ": " << message;
 	return os.str();
+}
+
+const char* trigger_context_name(TriggerSpec::Context c)
+{
+	switch (c) {
+	case TriggerSpec::Context::task:
+		return "task";
+	case TriggerSpec::Context::irq:
+		return "irq";
+	case TriggerSpec::Context::nmi:
+		return "nmi";
+	case TriggerSpec::Context::pseudo_nmi:
+		return "pseudo_nmi";
+	case TriggerSpec::Context::sdei:
+		return "sdei";
+	case TriggerSpec::Context::sse:
+		return "sse";
+	}
+	return "?";
 }
 
 const char* trigger_event_name(TriggerSpec::Event e)
@@ -408,8 +429,6 @@ private:
 };
 
 constexpr Ps kMaxTime = 3600 * kPsPerS;
-/// Latency and cost parameters are 32-bit cycle counts in the models (about 0.4 s at 2.5 GHz).
-constexpr uint64_t kMaxCycleParam = 1'000'000'000ull;
 
 template <class T> void set(std::optional<T> v, T& out)
 {
@@ -446,18 +465,11 @@ public:
 private:
 	std::optional<Scenario> load_top(const YAML::Node& root)
 	{
-		if (!r.map(root, "scenario",
-			   {"name", "description", "seed", "platform", "kernel", "cpus", "faults", "triggers", "expect",
-			    "limits"}))
+		if (!r.map(root, "scenario", schema::allowed_keys("")))
 			return std::nullopt;
-		if (root["name"])
-			set(r.str(root["name"], "name"), sc.name);
-		else
+		if (!root["name"])
 			r.err(root, "scenario: missing required key 'name'");
-		if (root["description"])
-			set(r.str(root["description"], "description"), sc.description);
-		if (root["seed"])
-			set(r.uint(root["seed"], "seed", 0, UINT64_MAX), sc.seed);
+		fields(root, "", {"name", "description", "seed"});
 		if (root["platform"])
 			platform(root["platform"]);
 		else
@@ -498,43 +510,23 @@ private:
 
 	void platform(const YAML::Node& n)
 	{
-		if (!r.map(n, "platform",
-			   {"arch", "cpus", "clock_mhz", "gic", "latencies", "el3", "store_visibility_cycles",
-			    "memory", "apic", "riscv", "sbi", "aplic"}))
+		if (!r.map(n, "platform", schema::allowed_keys("platform")))
 			return;
-		if (n["arch"])
-			set(r.one_of(n["arch"], "platform.arch", {"arm64", "x86", "riscv"}), sc.arch);
-		else
+		if (!n["arch"])
 			r.err(n, "platform: missing required key 'arch'");
-		if (n["cpus"]) {
-			if (auto v = r.uint(n["cpus"], "platform.cpus", 1, kMaxScenarioCpus)) {
-				sc.cpus = unsigned(*v);
-				m_cpus_known = true;
-			}
-		} else {
+		field(n, "platform", "arch");
+		if (n["cpus"])
+			m_cpus_known = field(n, "platform", "cpus");
+		else
 			r.err(n, "platform: missing required key 'cpus'");
-		}
-		if (n["clock_mhz"])
-			if (auto v = r.uint(n["clock_mhz"], "platform.clock_mhz", 1, 100000))
-				sc.clock_hz = *v * 1'000'000ull;
-		if (n["gic"]) {
-			const YAML::Node g = n["gic"];
-			if (r.map(g, "platform.gic", {"priorities", "security"})) {
-				if (g["priorities"])
-					if (auto s = r.one_of(g["priorities"], "platform.gic.priorities",
-							      {"linux-2024", "linux-pre-2024"}))
-						sc.gic_prio_2024 = *s == "linux-2024";
-				if (g["security"])
-					set(r.boolean(g["security"], "platform.gic.security"), sc.gic_security);
-			}
-		}
+		field(n, "platform", "clock_mhz");
+		if (n["gic"])
+			section(n["gic"], "platform.gic");
 		if (n["apic"]) {
-			const YAML::Node a = n["apic"];
 			if (sc.arch != "x86")
-				r.err(a, "platform.apic: only an x86 platform has local APICs");
-			else if (r.map(a, "platform.apic", {"mode"}) && a["mode"])
-				if (auto m = r.one_of(a["mode"], "platform.apic.mode", {"x2apic", "xapic"}))
-					sc.x2apic = *m == "x2apic";
+				r.err(n["apic"], "platform.apic: only an x86 platform has local APICs");
+			else
+				section(n["apic"], "platform.apic");
 		}
 		for (const char* key : {"riscv", "sbi", "aplic"})
 			if (n[key] && sc.arch != "riscv")
@@ -543,33 +535,13 @@ private:
 			riscv(n);
 		if (sc.arch != "arm64" && (n["gic"] || n["el3"]))
 			r.err(n["gic"] ? n["gic"] : n["el3"], "platform: gic and el3 are arm64 keys");
-		if (n["store_visibility_cycles"])
-			set(r.uint(n["store_visibility_cycles"], "platform.store_visibility_cycles", 0, 1'000'000'000'000ull),
-			    sc.store_visibility_cycles);
+		field(n, "platform", "store_visibility_cycles");
 		if (n["memory"])
 			memory(n["memory"]);
 		if (n["el3"])
 			el3(n["el3"]);
-		if (n["latencies"]) {
-			const YAML::Node l = n["latencies"];
-			const std::vector<std::pair<std::string, uint64_t*>> fields = {
-				{"sgi_delivery_cycles", &sc.lat.sgi_delivery_cycles},
-				{"sgi_jitter_cycles", &sc.lat.sgi_jitter_cycles},
-				{"signal_cycles", &sc.lat.signal_cycles},
-				{"exception_entry_cycles", &sc.lat.exception_entry_cycles},
-				{"wfi_wake_cycles", &sc.lat.wfi_wake_cycles},
-				{"sysreg_cycles", &sc.lat.sysreg_cycles},
-				{"dsb_cycles", &sc.lat.dsb_cycles},
-				{"mmio_cycles", &sc.lat.mmio_cycles},
-				{"icr_delivery_cycles", &sc.lat.icr_delivery_cycles},
-				{"icr_busy_cycles", &sc.lat.icr_busy_cycles},
-				{"apic_mmio_cycles", &sc.lat.apic_mmio_cycles},
-				{"take_cycles", &m_take},
-			};
-			cycle_fields(l, "platform.latencies", fields);
-			if (l.IsMap() && l["take_cycles"])
-				sc.lat.take_cycles = m_take;
-		}
+		if (n["latencies"])
+			section(n["latencies"], "platform.latencies");
 	}
 
 	void riscv(const YAML::Node& n)
@@ -577,27 +549,14 @@ private:
 		RiscvSpec& rv = sc.riscv;
 		if (n["riscv"]) {
 			const YAML::Node x = n["riscv"];
-			if (r.map(x, "platform.riscv", {"ipi", "mmio_cycles", "aplic_delivery_cycles"})) {
-				if (x["ipi"])
-					set(r.one_of(x["ipi"], "platform.riscv.ipi", {"sbi", "sswi", "imsic"}), rv.ipi);
-				if (x["mmio_cycles"])
-					set(r.uint(x["mmio_cycles"], "platform.riscv.mmio_cycles", 0, kMaxCycleParam), rv.mmio_cycles);
-				if (x["aplic_delivery_cycles"])
-					set(r.uint(x["aplic_delivery_cycles"], "platform.riscv.aplic_delivery_cycles", 0, kMaxCycleParam),
-					    rv.aplic_delivery_cycles);
-			}
+			section(x, "platform.riscv");
 		}
 		if (n["sbi"]) {
 			const YAML::Node x = n["sbi"];
-			if (r.map(x, "platform.sbi",
-				  {"sse", "hsm", "sse_events", "ecall_cycles", "ipi_process_cycles", "sse_inject_cycles",
-				   "sse_complete_cycles"})) {
-				if (x["sse"])
-					set(r.boolean(x["sse"], "platform.sbi.sse"), rv.sse);
-				if (x["hsm"])
-					set(r.boolean(x["hsm"], "platform.sbi.hsm"), rv.hsm);
+			if (r.map(x, "platform.sbi", schema::allowed_keys("platform.sbi"))) {
+				fields(x, "platform.sbi", {"sse", "hsm"});
 				if (x["sse_events"] && r.seq(x["sse_events"], "platform.sbi.sse_events")) {
-					rv.sse_events.clear();
+					sc.sbi.core.sse_local_events.clear();
 					const YAML::Node l = x["sse_events"];
 					if (l.size() > 32)
 						r.err(l, "platform.sbi.sse_events: at most 32 events");
@@ -606,22 +565,16 @@ private:
 						if (auto v = r.uint(l[i], w, 0, 0xffffffffull)) {
 							if (*v & 0x8000)
 								r.err(l[i], w + ": global events (bit 15) are not modelled");
-							rv.sse_events.push_back(uint32_t(*v));
+							sc.sbi.core.sse_local_events.push_back(uint32_t(*v));
 						}
 					}
 				}
-				for (auto [key, field] : std::vector<std::pair<const char*, uint64_t*>>{
-					     {"ecall_cycles", &rv.ecall_cycles},
-					     {"ipi_process_cycles", &rv.ipi_process_cycles},
-					     {"sse_inject_cycles", &rv.sse_inject_cycles},
-					     {"sse_complete_cycles", &rv.sse_complete_cycles}})
-					if (x[key])
-						set(r.uint(x[key], std::string("platform.sbi.") + key, 0, kMaxCycleParam), *field);
+				fields(x, "platform.sbi", {"ecall_cycles", "ipi_process_cycles", "sse_inject_cycles", "sse_complete_cycles"});
 			}
 		}
 		if (n["aplic"]) {
 			const YAML::Node x = n["aplic"];
-			if (r.map(x, "platform.aplic", {"sources"}) && x["sources"] && r.seq(x["sources"], "platform.aplic.sources")) {
+			if (r.map(x, "platform.aplic", schema::allowed_keys("platform.aplic")) && x["sources"] && r.seq(x["sources"], "platform.aplic.sources")) {
 				const YAML::Node l = x["sources"];
 				if (l.size() > 63)
 					r.err(l, "platform.aplic.sources: at most 63 sources");
@@ -629,34 +582,32 @@ private:
 				for (size_t i = 0; i < l.size() && i < 63; i++) {
 					const std::string w = "platform.aplic.sources[" + std::to_string(i) + "]";
 					const YAML::Node s = l[i];
-					if (!r.map(s, w, {"source", "hart", "prio", "mode", "assert_at_us", "delay_us", "handler_us"}))
+					if (!r.map(s, w, schema::allowed_keys("platform.aplic.sources[]")))
 						continue;
 					AplicSourceSpec a;
 					a.loc = Reader::loc(s);
 					for (const char* req : {"source", "hart", "assert_at_us"})
 						if (!s[req])
 							r.err(s, w + ": missing required key '" + req + "'");
-					if (s["source"])
-						if (auto v = r.uint(s["source"], w + ".source", 1, 63)) {
-							a.source = unsigned(*v);
-							if (!seen.insert(a.source).second)
-								r.err(s["source"], w + ": source " + std::to_string(*v) + " is given twice");
-						}
+					const std::string row = "platform.aplic.sources[].";
+					if (auto v = element(s, row, "source", w)) {
+						a.source = unsigned(v->number);
+						if (!seen.insert(a.source).second)
+							r.err(s["source"], w + ": source " + std::to_string(v->number) + " is given twice");
+					}
 					if (s["hart"])
 						if (auto c = cpu_index(s["hart"], w + ".hart"))
 							a.hart = *c;
-					if (s["prio"])
-						if (auto v = r.uint(s["prio"], w + ".prio", 1, 255))
-							a.prio = unsigned(*v);
-					if (s["mode"])
-						if (auto m = r.one_of(s["mode"], w + ".mode", {"edge", "level"}))
-							a.level = *m == "level";
-					if (s["assert_at_us"])
-						set(r.time(s["assert_at_us"], w + ".assert_at_us", kPsPerUs, kMaxTime), a.assert_at);
-					if (s["delay_us"])
-						set(r.time(s["delay_us"], w + ".delay_us", kPsPerUs, kMaxTime), a.delay);
-					if (s["handler_us"])
-						set(r.time(s["handler_us"], w + ".handler_us", kPsPerUs, kPsPerS), a.handler);
+					if (auto v = element(s, row, "prio", w))
+						a.prio = unsigned(v->number);
+					if (auto v = element(s, row, "mode", w))
+						a.level = v->text == "level";
+					if (auto v = element(s, row, "assert_at_us", w))
+						a.assert_at = v->ps;
+					if (auto v = element(s, row, "delay_us", w))
+						a.delay = v->ps;
+					if (auto v = element(s, row, "handler_us", w))
+						a.handler = v->ps;
 					rv.aplic_sources.push_back(a);
 				}
 			}
@@ -665,50 +616,106 @@ private:
 
 	void el3(const YAML::Node& n)
 	{
-		El3Spec e;
 		if (n.IsScalar() && n.Scalar() == "none") {
 			sc.el3.reset();
 			return;
 		}
-		if (!r.map(n, "platform.el3",
-			   {"sdei", "event0", "signal_checks", "psci", "cpu_off_in_event", "smc_cycles", "signal_cycles",
-			    "dispatch_cycles", "complete_cycles"}))
-			return;
-		for (auto [key, field] : std::vector<std::pair<const char*, bool*>>{
-			     {"sdei", &e.sdei}, {"event0", &e.event0}, {"signal_checks", &e.signal_checks}, {"psci", &e.psci}})
-			if (n[key])
-				set(r.boolean(n[key], std::string("platform.el3.") + key), *field);
-		if (n["cpu_off_in_event"])
-			if (auto v = r.one_of(n["cpu_off_in_event"], "platform.el3.cpu_off_in_event", {"off", "wedge"}))
-				e.cpu_off_in_event_wedges = *v == "wedge";
-		for (auto [key, field] : std::vector<std::pair<const char*, uint64_t*>>{{"smc_cycles", &e.smc_cycles},
-											  {"signal_cycles", &e.signal_cycles},
-											  {"dispatch_cycles", &e.dispatch_cycles},
-											  {"complete_cycles", &e.complete_cycles}})
-			if (n[key])
-				set(r.uint(n[key], std::string("platform.el3.") + key, 0, 1'000'000'000), *field);
-		sc.el3 = e;
+		sc.el3.emplace();
+		if (!section(n, "platform.el3"))
+			sc.el3.reset();
+		if (sc.el3 && n["platform_event"] && !sc.el3->sdei)
+			r.err(n["platform_event"], "platform.el3.platform_event: needs the SDEI dispatcher (sdei: true)");
 	}
 
-	void cycle_fields(const YAML::Node& n, const std::string& what,
-			  const std::vector<std::pair<std::string, uint64_t*>>& fields)
+	/// One value through its schema row; `what` names it in messages (the row's path by default).
+	std::optional<schema::Value> value(const YAML::Node& n, const schema::Row& row, const std::string& what)
 	{
-		std::vector<std::string> keys;
-		for (const auto& f : fields)
-			keys.push_back(f.first);
-		if (!r.map(n, what, keys))
-			return;
-		for (const auto& f : fields)
-			if (n[f.first])
-				set(r.uint(n[f.first], what + "." + f.first, 0, kMaxCycleParam), *f.second);
+		schema::Value v;
+		switch (row.type) {
+		case schema::Type::text:
+			if (auto s = r.str(n, what))
+				v.text = *s;
+			else
+				return std::nullopt;
+			return v;
+		case schema::Type::choice:
+			if (auto s = r.one_of(n, what, row.choices))
+				v.text = *s;
+			else
+				return std::nullopt;
+			return v;
+		case schema::Type::boolean:
+			if (auto b = r.boolean(n, what))
+				v.flag = *b;
+			else
+				return std::nullopt;
+			return v;
+		case schema::Type::whole:
+		case schema::Type::cycles:
+			if (auto u = r.uint(n, what, row.lo, row.hi))
+				v.number = *u;
+			else
+				return std::nullopt;
+			return v;
+		case schema::Type::time:
+			if (auto t = row.whole_us ? whole_us(n, what) : r.time(n, what, row.unit_ps, Ps(row.hi)))
+				v.ps = *t;
+			else
+				return std::nullopt;
+			return v;
+		case schema::Type::mapping:
+		case schema::Type::list:
+			break;
+		}
+		throw std::logic_error("schema row " + row.path() + " is not a value");
+	}
+
+	static const schema::Row& row_of(const std::string& path)
+	{
+		const schema::Row* row = schema::find(path);
+		if (!row)
+			throw std::logic_error("no schema row for " + path);
+		return *row;
+	}
+
+	/// The key `key` of the section mapping `n`, parsed, checked and stored through its row; true
+	/// when it was there and valid.
+	bool field(const YAML::Node& n, const std::string& section, const std::string& key)
+	{
+		if (!n[key])
+			return false;
+		const schema::Row& row = row_of(section.empty() ? key : section + "." + key);
+		auto v = value(n[key], row, row.path());
+		if (v && row.store)
+			row.store(sc, *v);
+		return bool(v);
+	}
+	void fields(const YAML::Node& n, const std::string& section, std::initializer_list<const char*> keys)
+	{
+		for (const char* k : keys)
+			field(n, section, k);
+	}
+	/// A section that is a mapping of plain keys: its keys checked, each value through its row.
+	bool section(const YAML::Node& n, const std::string& name)
+	{
+		if (!r.map(n, name, schema::allowed_keys(name)))
+			return false;
+		for (const schema::Row* row : schema::section_rows(name))
+			field(n, name, row->key);
+		return true;
+	}
+	/// A key of one list element (`row` is the element rows' prefix, `w` the element's name).
+	std::optional<schema::Value> element(const YAML::Node& n, const std::string& row, const std::string& key,
+					     const std::string& w)
+	{
+		if (!n[key])
+			return std::nullopt;
+		return value(n[key], row_of(row + key), w + "." + key);
 	}
 
 	void kernel(const YAML::Node& n)
 	{
-		if (!r.map(n, "kernel",
-			   {"variant", "pseudo_nmi", "kexec_core", "hotplug_cpu", "timeouts", "costs", "sdei_stop_epilogue",
-			    "nonmi_ipi", "reboot_force", "sme", "source", "manifest", "crash_kexec_post_notifiers",
-			    "panic_timeout_s", "kvm", "elide_barriers"}))
+		if (!r.map(n, "kernel", schema::allowed_keys("kernel")))
 			return;
 		source_mode(n);
 		if (n["variant"]) {
@@ -729,24 +736,13 @@ private:
 		} else {
 			r.err(n, "kernel: missing required key 'variant'");
 		}
-		if (n["pseudo_nmi"])
-			set(r.boolean(n["pseudo_nmi"], "kernel.pseudo_nmi"), sc.pseudo_nmi);
-		if (n["kexec_core"])
-			set(r.boolean(n["kexec_core"], "kernel.kexec_core"), sc.kexec_core);
-		if (n["hotplug_cpu"])
-			set(r.boolean(n["hotplug_cpu"], "kernel.hotplug_cpu"), sc.hotplug_cpu);
-		for (auto [key, field] : std::vector<std::pair<const char*, bool*>>{
-			     {"nonmi_ipi", &sc.nonmi_ipi}, {"reboot_force", &sc.reboot_force}, {"sme", &sc.x86_sme},
-			     {"kvm", &sc.x86_kvm}}) {
-			if (!n[key])
-				continue;
-			if (sc.arch != "x86")
+		fields(n, "kernel", {"pseudo_nmi", "kexec_core", "hotplug_cpu"});
+		for (const char* key : {"nonmi_ipi", "reboot_force", "sme", "kvm"}) {
+			if (n[key] && sc.arch != "x86")
 				r.err(n[key], std::string("kernel.") + key + ": an x86 option");
-			set(r.boolean(n[key], std::string("kernel.") + key), *field);
+			field(n, "kernel", key);
 		}
-		if (n["crash_kexec_post_notifiers"])
-			set(r.boolean(n["crash_kexec_post_notifiers"], "kernel.crash_kexec_post_notifiers"),
-			    sc.crash_kexec_post_notifiers);
+		fields(n, "kernel", {"crash_kexec_post_notifiers", "panic_timeout_s"});
 		if (n["elide_barriers"] && r.seq(n["elide_barriers"], "kernel.elide_barriers")) {
 			for (const YAML::Node& e : n["elide_barriers"]) {
 				auto s = r.str(e, "kernel.elide_barriers[]");
@@ -759,43 +755,19 @@ private:
 					sc.elide_barriers.push_back(*s);
 			}
 		}
-		if (n["panic_timeout_s"])
-			set(r.uint(n["panic_timeout_s"], "kernel.panic_timeout_s", 0, 3600), sc.panic_timeout_s);
 		if (n["pseudo_nmi"] && sc.arch != "arm64")
 			r.err(n["pseudo_nmi"], "kernel.pseudo_nmi: an arm64 option");
-		if (n["sdei_stop_epilogue"])
-			set(r.one_of(n["sdei_stop_epilogue"], "kernel.sdei_stop_epilogue", {"park", "cpu_off", "complete_then_park"}),
-			    sc.sdei_stop_epilogue);
-		if (n["timeouts"]) {
-			const YAML::Node t = n["timeouts"];
-			if (r.map(t, "kernel.timeouts", {"stop_us", "nmi_us", "crash_us", "sdei_us"})) {
-				if (t["sdei_us"])
-					sc.sdei_timeout = whole_us(t["sdei_us"], "kernel.timeouts.sdei_us");
-				if (t["stop_us"])
-					sc.stop_timeout = whole_us(t["stop_us"], "kernel.timeouts.stop_us");
-				if (t["nmi_us"])
-					sc.nmi_timeout = whole_us(t["nmi_us"], "kernel.timeouts.nmi_us");
-				if (t["crash_us"])
-					sc.crash_timeout = whole_us(t["crash_us"], "kernel.timeouts.crash_us");
-			}
-		}
-		if (n["costs"]) {
-			cycle_fields(n["costs"], "kernel.costs",
-				     {{"check_cycles", &sc.costs.check_cycles},
-				      {"store_cycles", &sc.costs.store_cycles},
-				      {"printk_cycles", &sc.costs.printk_cycles},
-				      {"irq_entry_cycles", &sc.costs.irq_entry_cycles},
-				      {"crash_save_cycles", &sc.costs.crash_save_cycles},
-				      {"backtrace_cycles", &sc.costs.backtrace_cycles},
-				      {"wbinvd_cycles", &sc.costs.wbinvd_cycles},
-				      {"virt_disable_cycles", &sc.costs.virt_disable_cycles}});
-		}
+		field(n, "kernel", "sdei_stop_epilogue");
+		if (n["timeouts"])
+			section(n["timeouts"], "kernel.timeouts");
+		if (n["costs"])
+			section(n["costs"], "kernel.costs");
 	}
 
 	/// platform.memory: the memory-ordering model's per-CPU, per-variable data.
 	void memory(const YAML::Node& n)
 	{
-		if (!r.map(n, "platform.memory", {"early_loads", "late_stores"}))
+		if (!r.map(n, "platform.memory", schema::allowed_keys("platform.memory")))
 			return;
 		if (sc.arch == "x86" && n["early_loads"])
 			r.err(n["early_loads"], "platform.memory.early_loads: x86 (TSO) never performs a load before an earlier load");
@@ -813,7 +785,7 @@ private:
 					continue;
 				MemFaultSpec m;
 				m.loc = Reader::loc(e);
-				for (const char* req : {"cpu", "variable", amount})
+				for (const char* req : {"cpu", "variable"})
 					if (!e[req])
 						r.err(e, we + ": missing required key '" + req + "'");
 				if (e["cpu"])
@@ -860,12 +832,7 @@ private:
 
 	void limits(const YAML::Node& n)
 	{
-		if (!r.map(n, "limits", {"max_sim_ms", "settle_us"}))
-			return;
-		if (n["max_sim_ms"])
-			set(r.time(n["max_sim_ms"], "limits.max_sim_ms", kPsPerMs, kMaxTime), sc.max_sim);
-		if (n["settle_us"])
-			set(r.time(n["settle_us"], "limits.settle_us", kPsPerUs, kPsPerS), sc.settle);
+		section(n, "limits");
 	}
 
 	std::optional<MaskKind> mask(const YAML::Node& n, const std::string& what)
@@ -1102,6 +1069,52 @@ private:
 		}
 	}
 
+	/// triggers[i].context: the contexts each architecture has (docs/scenario-format.md).
+	void trigger_context(const YAML::Node& n, const std::string& w, TriggerSpec& ts)
+	{
+		using C = TriggerSpec::Context;
+		const auto c = r.one_of(n, w, {"task", "irq", "nmi", "pseudo_nmi", "sdei", "sse"});
+		if (!c)
+			return;
+		if (*c == "task")
+			return;
+		const bool arm64 = sc.arch == "arm64", x86 = sc.arch == "x86";
+		if (*c == "sse") {
+			if (sc.arch != "riscv") {
+				r.err(n, w + ": sse is a RISC-V context");
+				return;
+			}
+			const auto* rv = dynamic_cast<const kl::riscv::RiscvVariant*>(m_variant.get());
+			const auto& ev = sc.sbi.core.sse_local_events;
+			if (!rv || !rv->has_unknown_nmi_event())
+				r.err(n, w + ": sse needs a variant with the SSE NMI service (riscv-sse-v2, -v3, -ci), whose "
+						 "unknown-NMI handler panics");
+			else if (!sc.sbi.core.sse || std::find(ev.begin(), ev.end(), 0xffff0001u) == ev.end())
+				r.err(n, w + ": sse needs platform.sbi.sse and LOCAL_UNKNOWN_NMI (4294901761) in "
+						 "platform.sbi.sse_events");
+		}
+		if (*c == "nmi" && !x86) {
+			r.err(n, w + ": nmi is an x86 context" +
+					 std::string(arm64 ? "; arm64 has pseudo_nmi (with kernel.pseudo_nmi) and sdei" : ""));
+			return;
+		}
+		if ((*c == "pseudo_nmi" || *c == "sdei") && !arm64) {
+			r.err(n, w + ": " + *c + " is an arm64 context");
+			return;
+		}
+		if (*c == "pseudo_nmi" && !sc.pseudo_nmi)
+			r.err(n, w + ": pseudo_nmi needs kernel.pseudo_nmi: true (without it there are no pseudo-NMIs)");
+		if (*c == "sdei" && !(sc.el3 && sc.el3->sdei && sc.el3->sdei_params.platform_event))
+			r.err(n, w + ": sdei needs platform.el3 with sdei and a platform_event whose handler panics");
+		if (ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::kdump)
+			r.err(n, w + ": only a panic or kdump is raised from " + *c + " context");
+		ts.context = *c == "irq"          ? C::irq
+			     : *c == "nmi"        ? C::nmi
+			     : *c == "pseudo_nmi" ? C::pseudo_nmi
+			     : *c == "sse"        ? C::sse
+						  : C::sdei;
+	}
+
 	void triggers(const YAML::Node& n)
 	{
 		if (!r.seq(n, "triggers"))
@@ -1139,15 +1152,8 @@ private:
 				r.err(t, w + ": missing required key 'at_us'");
 			if (t["message"])
 				set(r.str(t["message"], w + ".message"), ts.message);
-			if (t["context"]) {
-				if (auto c = r.one_of(t["context"], w + ".context", {"task", "nmi"})) {
-					ts.in_nmi = *c == "nmi";
-					if (ts.in_nmi && sc.arch != "x86")
-						r.err(t["context"], w + ".context: NMI context is modelled on x86 only");
-					if (ts.in_nmi && ts.event != TriggerSpec::Event::panic && ts.event != TriggerSpec::Event::kdump)
-						r.err(t["context"], w + ".context: only a panic or kdump is raised from NMI context");
-				}
-			}
+			if (t["context"])
+				trigger_context(t["context"], w + ".context", ts);
 			if (t["kexec_returns"])
 				r.err(t["kexec_returns"], w + ".kexec_returns: removed (machine_kexec() never returns); a panic "
 							      "ends in a restart with kernel.panic_timeout_s, after the crash stop with "
@@ -1167,7 +1173,7 @@ private:
 				if (r.seq(a, w + ".after_stop")) {
 					for (size_t j = 0; j < a.size(); j++) {
 						const std::string aw = w + ".after_stop[" + std::to_string(j) + "]";
-						if (!r.map(a[j], aw, {"lock", "hold_us", "bust_after_us"}))
+						if (!r.map(a[j], aw, {"lock", "hold_us", "bust_after_us", "console"}))
 							continue;
 						AfterStopAction act;
 						act.loc = Reader::loc(a[j]);
@@ -1179,6 +1185,19 @@ private:
 							set(r.time(a[j]["hold_us"], aw + ".hold_us", kPsPerUs, kMaxTime), act.hold);
 						if (a[j]["bust_after_us"])
 							act.bust_after = r.time(a[j]["bust_after_us"], aw + ".bust_after_us", kPsPerUs, kMaxTime);
+						if (a[j]["console"]) {
+							if (auto c = r.one_of(a[j]["console"], aw + ".console", {"write", "cancel"}))
+								act.console = *c == "write" ? AfterStopAction::Console::write
+											    : AfterStopAction::Console::cancel;
+							/* One console: every console step names the same port lock. */
+							if (act.console != AfterStopAction::Console::none && !act.lock.empty()) {
+								if (m_console_lock.empty())
+									m_console_lock = act.lock;
+								else if (act.lock != m_console_lock)
+									r.err(a[j]["lock"], aw + ".lock: the console's port lock is already '" +
+												    m_console_lock + "'; every console step takes the same lock");
+							}
+						}
 						ts.after_stop.push_back(act);
 					}
 				}
@@ -1235,7 +1254,7 @@ private:
 		if (!r.map(n, "expect",
 			   {"outcome", "stopped_by", "crash_regs", "crash_regs_from", "final", "cpus_left_online", "log",
 			    "no_log", "stop_duration_us", "invariants", "rungs", "el3_event0", "el3_power", "stop_entries",
-			    "sse_state", "hsm_state"}))
+			    "sse_state", "hsm_state", "console", "el3_platform_event"}))
 			return;
 		e.any = n.size() > 0;
 		if (n["outcome"])
@@ -1270,6 +1289,14 @@ private:
 				if (auto s = r.one_of(v, w, {"unregistered", "registered", "enabled", "running"}))
 					e.el3_event0[c] = *s;
 			});
+		if (n["el3_platform_event"])
+			per_cpu(n["el3_platform_event"], "expect.el3_platform_event",
+				[&](unsigned c, const YAML::Node& v, const std::string& w) {
+					if (auto s = r.one_of(v, w, {"unregistered", "registered", "enabled", "running"}))
+						e.el3_platform_event[c] = *s;
+				});
+		if (n["el3_platform_event"] && !(sc.el3 && sc.el3->sdei_params.platform_event))
+			r.err(n["el3_platform_event"], "expect.el3_platform_event: needs platform.el3.platform_event");
 		if (n["el3_power"])
 			per_cpu(n["el3_power"], "expect.el3_power", [&](unsigned c, const YAML::Node& v, const std::string& w) {
 				if (auto s = r.one_of(v, w, {"on", "off", "wedged"}))
@@ -1324,6 +1351,31 @@ private:
 					e.stop_max = r.time(d["max"], "expect.stop_duration_us.max", kPsPerUs, kMaxTime);
 			}
 		}
+		if (n["console"]) {
+			const YAML::Node c = n["console"];
+			if (r.map(c, "expect.console",
+				  {"writes", "bytes", "unlocked_writes", "unlocked_bytes", "garbled_writes", "holder"})) {
+				Expectations::Console ce;
+				ce.loc = Reader::loc(c);
+				auto count = [&](const char* key, std::optional<uint64_t>& to) {
+					if (c[key])
+						to = r.uint(c[key], std::string("expect.console.") + key, 0, 1000000000);
+				};
+				count("writes", ce.writes);
+				count("bytes", ce.bytes);
+				count("unlocked_writes", ce.unlocked_writes);
+				count("unlocked_bytes", ce.unlocked_bytes);
+				count("garbled_writes", ce.garbled_writes);
+				if (c["holder"]) {
+					const YAML::Node h = c["holder"];
+					if (h.IsNull() || (h.IsScalar() && h.Scalar() == "null"))
+						ce.holder = std::optional<unsigned>{};
+					else if (auto x = cpu_index(h, "expect.console.holder"))
+						ce.holder = std::optional<unsigned>{*x};
+				}
+				e.console = ce;
+			}
+		}
 		if (n["invariants"]) {
 			const YAML::Node iv = n["invariants"];
 			if (r.map(iv, "expect.invariants", names(kInvariants, std::size(kInvariants))))
@@ -1356,8 +1408,8 @@ private:
 
 	Reader r;
 	Scenario sc;
+	std::string m_console_lock; ///< the port lock of the first after_stop console step
 	bool m_cpus_known = false;
-	uint64_t m_take = 0;
 	std::unique_ptr<kl::StopVariant> m_variant;
 	std::vector<std::string> m_source_ipis; ///< source mode: the tree's IPI names
 

@@ -2,7 +2,13 @@
 // A scenario: platform, kernel, per-CPU workloads, faults, triggers and expectations, as loaded
 // from a strict YAML file. Plain C++ (no SystemC): the loader is unit-tested directly.
 #pragma once
+#include "models/aplic/intc_params.hpp"
 #include "models/common/clock.hpp"
+#include "models/cpu/pe_params.hpp"
+#include "models/el3-firmware/el3_params.hpp"
+#include "models/el3-firmware/sbi_params.hpp"
+#include "models/gic/gic_params.hpp"
+#include "models/lapic/apic_params.hpp"
 
 #include <cstdint>
 #include <map>
@@ -43,19 +49,6 @@ constexpr unsigned kMaxScenarioNesting = 64;        ///< mappings and lists insi
 /// How a workload masks interrupts.
 enum class MaskKind { none, daif, pmr, irq };
 
-/// The EL3 firmware of an arm64 platform (TF-A-like). Absent: no EL3 model (no PSCI, no SDEI).
-struct El3Spec {
-	bool sdei = true;                ///< SDEI dispatcher present
-	bool event0 = true;              ///< event 0 supported
-	bool signal_checks = true;       ///< TF-A >= 2.12: SIGNAL returns EINVAL for a masked/unregistered target
-	bool psci = true;
-	bool cpu_off_in_event_wedges = false; ///< PSCI CPU_OFF from inside a running event never returns
-	uint64_t smc_cycles = 600;
-	uint64_t signal_cycles = 700;
-	uint64_t dispatch_cycles = 1150;
-	uint64_t complete_cycles = 700;
-};
-
 /// A wired device interrupt into the RISC-V APLIC (direct mode): a fault-like event in time.
 struct AplicSourceSpec {
 	unsigned source = 1;          ///< APLIC source number (1..63)
@@ -68,18 +61,10 @@ struct AplicSourceSpec {
 	Loc loc;
 };
 
-/// The RISC-V platform: IPI path, interrupt fabric latencies and the M-mode SBI firmware.
+/// The RISC-V platform's wiring: the IPI path Linux uses and the wired device interrupts (the
+/// fabric's and the firmware's parameters are the models' own: Scenario::intc, Scenario::sbi).
 struct RiscvSpec {
 	std::string ipi = "sbi";              ///< sbi (SBI IPI, M-mode round trip) | sswi (ACLINT SSWI) | imsic
-	uint64_t mmio_cycles = 150;           ///< docs/reference/latencies.md row 16: MSIP/SETSSIP/seteipnum write -> pending at the target
-	uint64_t aplic_delivery_cycles = 150; ///< APLIC -> hart wire
-	bool sse = true;                      ///< the SBI implementation has the SSE extension
-	bool hsm = true;                      ///< ... and HSM
-	std::vector<uint32_t> sse_events = {0xffff0000}; ///< local SSE events the firmware offers
-	uint64_t ecall_cycles = 400;          ///< row 15
-	uint64_t ipi_process_cycles = 600;    ///< target: sbi_ipi_process() + mret (row 17 in total)
-	uint64_t sse_inject_cycles = 100;     ///< target: the inject register shuffle (row 18 in total)
-	uint64_t sse_complete_cycles = 400;   ///< row 19
 	std::vector<AplicSourceSpec> aplic_sources;
 };
 
@@ -132,6 +117,12 @@ struct AfterStopAction {
 	std::string lock;
 	Ps hold = 0;
 	std::optional<Ps> bust_after;
+	/// The step is a serial console write and `lock` its UART port lock: while a panic is in
+	/// progress (oops_in_progress) the driver only tries the lock, and on failure writes anyway.
+	/// none: a plain spinlock. write: the output goes out intact (8250, PL011, qcom-geni from
+	/// 9e957a155005). cancel: qcom-geni before 9e957a155005, whose unlocked write cancels the
+	/// transfer still in the FIFO, so each record is cut short by the next (garbled).
+	enum class Console { none, write, cancel } console = Console::none;
 	Loc loc;
 };
 
@@ -142,10 +133,14 @@ struct TriggerSpec {
 	std::string message;
 	std::vector<AfterStopAction> after_stop;
 	std::vector<unsigned> targets;   ///< backtrace: the CPUs to ask (empty: every online CPU)
-	bool in_nmi = false;             ///< x86: raised from NMI context (nmi_panic)
+	/// The context the panic is raised in: task, or inside a handler (irq; nmi on x86; pseudo_nmi
+	/// and sdei on arm64, the latter inside the platform SDEI event's handler).
+	/// sse: RISC-V, inside the LOCAL_UNKNOWN_NMI handler of the SSE NMI service.
+	enum class Context { task, irq, nmi, pseudo_nmi, sdei, sse } context = Context::task;
 	Loc loc;
 };
 const char* trigger_event_name(TriggerSpec::Event e);
+const char* trigger_context_name(TriggerSpec::Context c);
 
 struct LogExpect {
 	std::string text;
@@ -175,27 +170,26 @@ struct Expectations {
 	std::vector<RungExpect> rungs;
 	std::map<unsigned, std::string> el3_event0;  ///< unregistered | registered | enabled | running
 	std::map<unsigned, std::string> el3_power;   ///< on | off | wedged
+	std::map<unsigned, std::string> el3_platform_event; ///< unregistered | registered | enabled | running
 	std::map<unsigned, uint64_t> stop_entries;   ///< times a stop handler was entered on that CPU
 	std::map<unsigned, std::string> sse_state;   ///< RISC-V: unused | registered | enabled | running
 	std::map<unsigned, std::string> hsm_state;   ///< RISC-V: started | stopped
+	/// expect.console: the console write steps' totals (each field checked when given).
+	struct Console {
+		std::optional<uint64_t> writes, bytes, unlocked_writes, unlocked_bytes, garbled_writes;
+		std::optional<std::optional<unsigned>> holder; ///< inner nullopt: `holder: null`
+		Loc loc;
+	};
+	std::optional<Console> console;
 	bool any = false;
 	Loc loc;
 };
 
-/// Model latencies, all in cycles of the platform clock (docs/reference/latencies.md).
-struct Latencies {
-	uint64_t sgi_delivery_cycles = 150;
-	uint64_t sgi_jitter_cycles = 0;
-	uint64_t signal_cycles = 50;
-	std::optional<uint64_t> take_cycles; ///< default per architecture: arm64 30 (row 3), x86 200 (row 12)
-	uint64_t exception_entry_cycles = 20;
-	uint64_t wfi_wake_cycles = 100;
-	uint64_t sysreg_cycles = 20;
-	uint64_t dsb_cycles = 30;
-	uint64_t mmio_cycles = 25;
-	uint64_t icr_delivery_cycles = 500; ///< x86 row 11: ICR write -> IRR at the target (or NMI latched)
-	uint64_t icr_busy_cycles = 100;     ///< x86 row 14: xAPIC delivery status busy after an ICR write
-	uint64_t apic_mmio_cycles = 20;     ///< x86: one local APIC register access
+/// What the kernel shim charges kernel code for an instruction class, in cycles of the platform
+/// clock (docs/reference/latencies.md). The models' own latencies are in their parameter structs.
+struct InstructionCosts {
+	uint64_t sysreg_cycles = 20; ///< an MSR/MRS of a GIC ICC_* register or DAIF; x86 cli/sti and x2APIC MSRs; RISC-V CSRs
+	uint64_t dsb_cycles = 30;    ///< a DSB, ISB or smp_*mb()
 };
 
 /// Modelled cost of kernel work, in cycles.
@@ -219,10 +213,23 @@ struct Scenario {
 	std::string arch = "arm64";
 	unsigned cpus = 1;
 	uint64_t clock_hz = 2'500'000'000ull;
-	Latencies lat;
+	InstructionCosts lat;
+	// The models' parameters, filled from platform.* by the loader (sim/schema.cpp) and handed to
+	// the models as they are; the platform adds only the topology (PE count, clock, seed).
+	gic::GicParams gic;
+	cpu::Arm64PeParams arm64_pe;
+	cpu::X86CpuParams x86_cpu;
+	cpu::RiscvHartParams riscv_hart;
+	lapic::ApicParams apic;
+	aplic::IntcParams intc;
+	sbi::SbiParams sbi;
+	/// The parameters of the PEs of `arch`.
+	cpu::PeParams& pe() { return arch == "x86" ? static_cast<cpu::PeParams&>(x86_cpu)
+					     : arch == "riscv" ? static_cast<cpu::PeParams&>(riscv_hart)
+							       : static_cast<cpu::PeParams&>(arm64_pe); }
 	bool gic_prio_2024 = true;
 	bool gic_security = true;   ///< GICD_CTLR.DS = 0 (two security states)
-	std::optional<El3Spec> el3;
+	std::optional<el3::El3Params> el3; ///< absent: no EL3 model
 	RiscvSpec riscv;            ///< meaningful when arch is riscv
 	uint64_t store_visibility_cycles = 0; ///< a plain store reaches other CPUs this late
 	/// platform.memory: loads performed early and stores seen late, per CPU and variable
@@ -244,7 +251,6 @@ struct Scenario {
 	bool crash_kexec_post_notifiers = false;
 	uint64_t panic_timeout_s = 0; ///< panic=: seconds to the emergency restart (0: never)
 	std::vector<std::string> elide_barriers; ///< "smp_rmb@smp_send_stop": barriers removed from the build
-	bool x2apic = true;         ///< x86 APIC mode
 	KernelCosts costs;
 	// the run
 	std::vector<CpuSpec> cpu_specs;

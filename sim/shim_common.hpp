@@ -381,6 +381,14 @@ public:
 			m_pe.sleep_until(cpu::kForever, &m_sim.mem_changed);
 		}
 	}
+	bool raw_spin_trylock(const std::string& name) override
+	{
+		int& holder = m_sim.lock_holder(name);
+		if (holder != -1)
+			return false;
+		store("raw_spin_trylock", [&] { holder = int(m_cpu.id); });
+		return true;
+	}
 	void raw_spin_unlock(const std::string& name) override
 	{
 		store("raw_spin_unlock", [&] { m_sim.lock_holder(name) = -1; });
@@ -526,6 +534,23 @@ protected:
 			m_sim.signals_changed(m_cpu.id);
 		}
 	}
+public:
+	/// A trigger raised inside a handler: push that handler's frame as its exception entry would
+	/// (the architecture's shim sets the masks); returns the registers it captured.
+	kl::Regs push_handler_frame(kl::Ctx ctx, const char* what)
+	{
+		Frame f;
+		f.ctx = ctx;
+		f.regs = kl::Regs{true, ctx, m_cpu.activity};
+		f.start = now_ps();
+		m_cpu.frames.push_back(f);
+		frames_changed("handler entered");
+		if (m_sim.collect_trace)
+			m_sim.trace('i', int(m_cpu.id), std::string("trigger raised in ") + what, "handler",
+				    {{"ctx", kl::ctx_name(ctx)}});
+		return f.regs;
+	}
+protected:
 	/// A handler frame was pushed or popped.
 	void frames_changed(const char* what)
 	{

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/sweep.hpp"
 #include "sim/batch.hpp"
-#include "sim/cli.hpp"
+#include "stopsim/exit_codes.hpp"
 #include "sim/overrides.hpp"
-#include "sim/sha256.hpp"
+#include "stopsim/sha256.hpp"
 #include "sim/units.hpp"
 
 #include <algorithm>

@@ -153,14 +153,26 @@ private:
 			m_sim.set_activity(m_c, was);
 			return;
 		}
+		const std::string was = m_c.activity;
 		m_sim.set_activity(m_c, trigger_event_name(t.event));
 		m_c.initiator = true;
-		if (t.in_nmi) {
-			/* nmi_panic(): a panic raised by an NMI handler, e.g. a fatal hardware error. */
-			const kl::Regs regs = m_arch.enter_nmi_context(m_c);
-			if (t.event == TriggerSpec::Event::kdump)
+		m_console_from = m_sim.res.log.size();
+		if (t.context != TriggerSpec::Context::task) {
+			const std::optional<kl::Regs> regs = m_arch.enter_context(m_c, t.context);
+			if (!regs) {
+				m_sim.log(int(m_c.id), "sim", std::string("stopsim: ") + trigger_context_name(t.context) +
+								     " context could not be entered: trigger ignored");
+				m_c.initiator = false;
+				m_sim.set_activity(m_c, was);
+				return;
+			}
+			const bool kdump = t.event == TriggerSpec::Event::kdump;
+			if (kdump)
 				m_sim.kdump_ran = true;
-			kl::nmi_panic(k, *m_sim.variant, t.message, t.event == TriggerSpec::Event::kdump, hooks, regs);
+			/* An IRQ handler calls panic(); NMI-like handlers (NMI, pseudo-NMI, SDEI) nmi_panic(). */
+			if (t.context == TriggerSpec::Context::irq)
+				kl::panic(k, *m_sim.variant, t.message, kdump, hooks, *regs);
+			kl::nmi_panic(k, *m_sim.variant, t.message, kdump, hooks, *regs);
 		}
 		switch (t.event) {
 		case TriggerSpec::Event::panic:
@@ -269,10 +281,104 @@ private:
 		}
 	}
 
+	/// Printk levels only: the simulator's, the fault injector's and the firmware's lines are
+	/// not kernel log records and never reach the console.
+	static bool kernel_record(const LogLine& l)
+	{
+		return l.level != "sim" && l.level != "fault" && l.level != "el3";
+	}
+
+	/// The records a console step writes (counted into the report), and the report's totals.
+	ConsoleResult& console_records(const AfterStopAction& a, uint64_t& n, uint64_t& bytes)
+	{
+		n = bytes = 0;
+		for (size_t i = m_console_from; i < m_sim.res.log.size(); i++) {
+			const LogLine& l = m_sim.res.log[i];
+			if (l.cpu == int(m_c.id) && kernel_record(l)) {
+				n++;
+				bytes += l.text.size() + 1;
+			}
+		}
+		m_console_from = m_sim.res.log.size();
+		if (!m_sim.res.console) {
+			m_sim.res.console.emplace();
+			m_sim.res.console->lock = a.lock;
+			m_sim.res.console->driver = a.console == AfterStopAction::Console::cancel ? "cancel" : "write";
+		}
+		ConsoleResult& cr = *m_sim.res.console;
+		cr.writes += n;
+		cr.bytes += bytes;
+		return cr;
+	}
+
+	/*
+	 * A console write step while a panic is in progress: the serial drivers' console_write under
+	 * oops_in_progress (serial8250_console_write, qcom_geni_serial_console_write, ...) only tries
+	 * the port lock, and writes whether or not it got it. The records written are the kernel log
+	 * lines this CPU printed since its trigger fired and no earlier console step wrote (what
+	 * console_flush_on_panic() finds pending). Without the lock the output goes out unguarded:
+	 * `write` drivers wait for the FIFO and send it whole, `cancel` drivers (qcom-geni before
+	 * 9e957a155005) first cancel the transfer in flight, which cuts short the holder's record
+	 * and, one after another, every record of the flush but the last.
+	 */
+	void console_write(const AfterStopAction& a)
+	{
+		m_sim.set_activity(m_c, "after stop: console write, spin_trylock(" + a.lock + ")");
+		int& holder = m_sim.lock_holder(a.lock);
+		const int held_by = holder;
+		const bool locked = held_by == -1;
+		if (locked)
+			m_c.shim->kernel().store("spin_trylock", [&] { holder = int(m_c.id); });
+
+		uint64_t n = 0, bytes = 0;
+		ConsoleResult& cr = console_records(a, n, bytes);
+		if (!locked) {
+			const bool cancel = a.console == AfterStopAction::Console::cancel;
+			const bool stopped = held_by != int(m_c.id) && m_sim.cpu_stopped(m_sim.cpus[size_t(held_by)]);
+			const uint64_t garbled = cancel && n > 0 ? n - 1 : 0;
+			cr.unlocked_writes += n;
+			cr.unlocked_bytes += bytes;
+			cr.garbled_writes += garbled;
+			if (!cr.holder) {
+				cr.holder = unsigned(held_by);
+				cr.holder_stopped = stopped;
+			}
+			const std::string who = held_by == int(m_c.id) ? "this CPU itself (interrupted)"
+					       : stopped ? "stopped CPU " + std::to_string(held_by)
+							 : "CPU " + std::to_string(held_by) + " (running)";
+			auto records = [](uint64_t k) { return std::to_string(k) + (k == 1 ? " record" : " records"); };
+			std::string text = "stopsim: console: trylock of " + a.lock + " failed (oops_in_progress; held by " +
+					   who + "): " + records(n) + " (" + std::to_string(bytes) +
+					   " bytes) written without the lock";
+			if (cancel)
+				text += "; each write cancels the transfer still in the FIFO, so the holder's record and " +
+					std::to_string(garbled) + " of these are cut short";
+			m_sim.log(int(m_c.id), "sim", text);
+			if (stopped)
+				m_sim.violations.push_back({"no_lock_held_by_stopped_cpu", false,
+							    "CPU " + std::to_string(m_c.id) + "'s console write found " + a.lock +
+								    " held by stopped CPU " + std::to_string(held_by) +
+								    " and wrote without it"});
+		}
+		m_sim.set_activity(m_c, locked ? "after stop: console write, holding " + a.lock
+					       : "after stop: console write without " + a.lock);
+		if (a.hold) {
+			const Ps until = now_ps() + a.hold;
+			while (now_ps() < until)
+				m_pe.sleep_until(until, &m_sim.never);
+		}
+		if (locked)
+			release(a.lock);
+	}
+
 	/// kmsg_dump()/console flush after the stop: take the locks the scenario names.
 	void after_stop(const TriggerSpec& t)
 	{
 		for (const AfterStopAction& a : t.after_stop) {
+			if (a.console != AfterStopAction::Console::none && m_sim.ks.oops_in_progress > 0) {
+				console_write(a);
+				continue;
+			}
 			m_sim.set_activity(m_c, "after stop: spin_lock(" + a.lock + ")");
 			const Ps start = now_ps();
 			for (;;) {
@@ -297,6 +403,11 @@ private:
 				}
 				m_pe.sleep_until(cpu::kForever, &m_sim.mem_changed);
 			}
+			if (a.console != AfterStopAction::Console::none) {
+				/* No panic in progress (a reboot): the console write took its port lock. */
+				uint64_t n = 0, bytes = 0;
+				console_records(a, n, bytes);
+			}
 			m_sim.set_activity(m_c, "after stop: holding " + a.lock);
 			if (a.hold) {
 				const Ps until = now_ps() + a.hold;
@@ -312,6 +423,7 @@ private:
 	WorkloadArch& m_arch;
 	cpu::PeBase& m_pe;
 	size_t m_step = kNoStep;
+	size_t m_console_from = 0; ///< the first log line a console step has not written yet
 	bool m_booting = false;
 	Ps m_still_at = 0;
 	uint64_t m_still_rounds = 0;
@@ -319,9 +431,9 @@ private:
 
 } // namespace
 
-kl::Regs WorkloadArch::enter_nmi_context(CpuRt& c)
+std::optional<kl::Regs> WorkloadArch::enter_context(CpuRt& c, TriggerSpec::Context)
 {
-	internal_error(__FILE__, __LINE__, "CPU " + std::to_string(c.id) + ": no NMI context on this architecture");
+	internal_error(__FILE__, __LINE__, "CPU " + std::to_string(c.id) + ": trigger context not modelled on this architecture");
 }
 
 void cpu_main(Sim& sim, CpuRt& c, WorkloadArch& arch, const sc_core::sc_event& booted, const bool& is_booted)

@@ -22,9 +22,11 @@ public:
 	virtual void firmware_nmi_unmask(CpuRt&) {}
 	/// Hold this CPU in firmware (arm64: an SMC that does not return) until `until`.
 	virtual void stuck_in_firmware(CpuRt& c, Ps until) = 0;
-	/// Enter NMI context on this CPU as if an NMI had just been taken (x86); returns its regs.
-	/// The loader allows NMI-context triggers only where a platform implements this.
-	virtual kl::Regs enter_nmi_context(CpuRt& c);
+	/// Enter handler context `ctx` on this CPU as if its exception had just been taken, with the
+	/// masks the kernel has there (a trigger's `context`); returns the handler's registers, or
+	/// nothing if the context cannot be entered now (arm64 sdei: firmware does not dispatch the
+	/// event). The loader allows only the contexts a platform implements.
+	virtual std::optional<kl::Regs> enter_context(CpuRt& c, TriggerSpec::Context ctx);
 };
 
 /// Rounds of a workload loop at one simulated instant after which the run ends as a hang (no

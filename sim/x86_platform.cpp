@@ -54,7 +54,13 @@ public:
 		}
 		cpu(c).rsm();
 	}
-	kl::Regs enter_nmi_context(CpuRt& c) override { return shim(c).enter_nmi_context(); }
+	std::optional<kl::Regs> enter_context(CpuRt& c, TriggerSpec::Context ctx) override
+	{
+		if (ctx == TriggerSpec::Context::nmi)
+			return shim(c).enter_nmi_context();
+		STOPSIM_ASSERT(ctx == TriggerSpec::Context::irq, "x86 trigger context validated as irq or nmi");
+		return shim(c).enter_irq_context();
+	}
 
 private:
 	Sim& m_sim;
@@ -67,24 +73,17 @@ public:
 	X86Soc(sc_core::sc_module_name name, Sim& sim) : sc_core::sc_module(name), events("events"), m_sim(sim), m_work(sim), m_faults(sim)
 	{
 		const Scenario& sc = sim.sc;
-		lapic::ApicParams ap;
+		lapic::ApicParams ap = sc.apic;
 		ap.num_cpus = sc.cpus;
 		ap.clock_hz = sc.clock_hz;
-		ap.x2apic = sc.x2apic;
-		ap.icr_delivery_cycles = uint32_t(sc.lat.icr_delivery_cycles);
-		ap.icr_busy_cycles = uint32_t(sc.lat.icr_busy_cycles);
-		ap.mmio_cycles = uint32_t(sc.lat.apic_mmio_cycles);
 		m_apic = std::make_unique<lapic::ApicBus>("apic", ap, events);
 		m_apic->set_fault_hooks(&m_faults);
 		sim.events = &events;
 		if (sim.collect_trace)
 			m_apic->set_observer([this](const lapic::ApicNote& n) { note(n); });
 
-		cpu::PeParams pp;
+		cpu::X86CpuParams pp = sc.x86_cpu;
 		pp.clock_hz = sc.clock_hz;
-		pp.take_cycles = uint32_t(sc.lat.take_cycles.value_or(200));
-		pp.entry_cycles = uint32_t(sc.lat.exception_entry_cycles);
-		pp.wfi_wake_cycles = uint32_t(sc.lat.wfi_wake_cycles);
 
 		sim.cpus.resize(sc.cpus);
 		for (unsigned i = 0; i < sc.cpus; i++) {

@@ -130,6 +130,13 @@ kl::Regs X86ShimImpl::enter_nmi_context()
 	return f.regs;
 }
 
+kl::Regs X86ShimImpl::enter_irq_context()
+{
+	m_x86.set_if(false); /* the interrupt gate clears IF */
+	spend(m_sim.sc.costs.irq_entry_cycles);
+	return push_handler_frame(kl::Ctx::irq, "an interrupt handler");
+}
+
 void X86ShimImpl::vector(cpu::X86Exception which, unsigned vec)
 {
 	Frame f;

@@ -31,6 +31,8 @@ public:
 	void vector(cpu::X86Exception which, unsigned vec);
 	/// Enter NMI context as if an NMI had just been taken (for NMI-context triggers).
 	kl::Regs enter_nmi_context();
+	/// Enter an interrupt handler (interrupt gate: IF cleared) for an IRQ-context trigger.
+	kl::Regs enter_irq_context();
 
 protected:
 	const char* nmi_name() const override { return "nmi"; }

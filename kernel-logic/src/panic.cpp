@@ -52,17 +52,18 @@ namespace {
 
 /// __crash_kexec(): with a crash kernel loaded, machine_crash_shutdown() and machine_kexec(),
 /// which does not return. Without one it does nothing.
-void crash_kexec(Shim& k, StopVariant& v, bool kdump_loaded)
+void crash_kexec(Shim& k, StopVariant& v, bool kdump_loaded, const Regs& regs)
 {
 	if (!kdump_loaded)
 		return;
-	v.machine_crash_shutdown(k, Regs{true, Ctx::task, "panic"});
+	v.machine_crash_shutdown(k, regs);
 	v.machine_kexec(k);
 }
 
 } // namespace
 
-void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded, const PanicHooks& hooks)
+void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded, const PanicHooks& hooks,
+	   const Regs& regs)
 {
 	const unsigned this_cpu = k.smp_processor_id();
 	/* Read once at entry: the option may change while we are here. */
@@ -78,11 +79,18 @@ void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded, c
 	if (old_cpu != -1 && old_cpu != int(this_cpu))
 		v.panic_smp_self_stop(k);
 
+	/*
+	 * bust_spinlocks(1): from here on the console drivers only try their port locks. A plain
+	 * ++ in the kernel; uncosted here, as nothing polls it and only this CPU's console path
+	 * reads it (so that it shifts no timing).
+	 */
+	k.ks().oops_in_progress++;
+
 	k.pr_emerg("Kernel panic - not syncing: " + msg);
 
 	/* The crash kernel first, unless the notifiers are to run before it. */
 	if (!post_notifiers)
-		crash_kexec(k, v, kdump_loaded);
+		crash_kexec(k, v, kdump_loaded, Regs{true, regs.taken_as, "panic"});
 
 	/* panic_other_cpus_shutdown(): the crash flavour of the stop when kdump is to follow. */
 	if (!post_notifiers)
@@ -95,7 +103,7 @@ void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded, c
 		hooks.after_stop();
 
 	if (post_notifiers)
-		crash_kexec(k, v, kdump_loaded);
+		crash_kexec(k, v, kdump_loaded, Regs{true, regs.taken_as, "panic"});
 
 	const unsigned timeout_s = k.config().panic_timeout_s;
 	if (timeout_s > 0) {
@@ -117,7 +125,7 @@ void nmi_panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loade
 	const int this_cpu = int(k.smp_processor_id());
 	const int old_cpu = k.atomic_cmpxchg(k.ks().panic_cpu, -1, this_cpu);
 	if (old_cpu == -1 || old_cpu == this_cpu)
-		panic(k, v, msg, kdump_loaded, hooks);
+		panic(k, v, msg, kdump_loaded, hooks, regs);
 	v.nmi_panic_self_stop(k, regs);
 	throw std::logic_error("nmi_panic_self_stop() returned");
 }

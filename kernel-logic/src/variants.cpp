@@ -2,7 +2,9 @@
 // The registry of kernel eras this build can simulate.
 #include "kl/variant.hpp"
 #include "kl/arm64/arm64_sdei.hpp"
+#include "kl/arm64/arm64_v3_xx.hpp"
 #include "kl/arm64/arm64_v6_12.hpp"
+#include "kl/arm64/arm64_v6_5.hpp"
 #include "kl/arm64/arm64_v6_6.hpp"
 #include "kl/arm64/arm64_v6_7.hpp"
 #include "kl/riscv/riscv_sse.hpp"
@@ -14,6 +16,8 @@ namespace {
 using Factory = std::unique_ptr<StopVariant> (*)();
 template <class T> std::unique_ptr<StopVariant> make() { return std::make_unique<T>(); }
 const Factory kFactories[] = {
+	&make<arm64::Arm64V3_xx>,
+	&make<arm64::Arm64V6_5>,
 	&make<arm64::Arm64V6_6>,
 	&make<arm64::Arm64V6_7>,
 	&make<arm64::Arm64V6_12>,

@@ -8,6 +8,10 @@ namespace stopsim {
 /// Simulated time in picoseconds (the kernel's resolution is 1 ps).
 using Ps = uint64_t;
 
+/// A latency or cost parameter: whole cycles of the clock of the model that spends it. Every
+/// model's parameter struct counts in Cycles and converts with its own Clock.
+using Cycles = uint64_t;
+
 constexpr Ps kPsPerNs = 1000;
 constexpr Ps kPsPerUs = 1000 * kPsPerNs;
 constexpr Ps kPsPerMs = 1000 * kPsPerUs;

@@ -12,10 +12,6 @@
 
 namespace stopsim::cpu {
 
-/// arm64 PE parameters (the software's own costs, such as system-register accesses, are charged
-/// by the kernel shim from the scenario's latencies).
-struct Arm64PeParams : PeParams {
-};
 
 class Arm64Pe : public PeBase, public gic::IrqSink {
 public:

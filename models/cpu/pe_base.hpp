@@ -5,6 +5,7 @@
 #pragma once
 #include "models/common/clock.hpp"
 #include "models/common/event_queue.hpp"
+#include "models/cpu/pe_params.hpp"
 
 #include <systemc>
 #include <functional>
@@ -14,14 +15,6 @@ namespace stopsim::cpu {
 
 constexpr Ps kForever = std::numeric_limits<Ps>::max();
 
-struct PeParams {
-	uint64_t clock_hz = 2'500'000'000ull;
-	uint32_t take_cycles = 30;       ///< docs/reference/latencies.md row 3: line asserted and unmasked -> first vector instruction
-	uint32_t entry_cycles = 20;      ///< row 20: exception entry, hardware only
-	uint32_t wfi_wake_cycles = 100;  ///< row 21: wake from clock-gated WFI
-	uint32_t max_nesting = 16;       ///< exceptions nested deeper than this are a simulator error
-	size_t stack_bytes = 64 * 1024;  ///< coroutine stack of the PE's software thread
-};
 
 class PeBase : public sc_core::sc_module {
 public:

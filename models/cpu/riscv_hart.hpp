@@ -13,8 +13,6 @@
 
 namespace stopsim::cpu {
 
-struct RiscvHartParams : PeParams {
-};
 
 /// What a trap into M-mode saved, for the matching mret.
 struct MTrapFrame {

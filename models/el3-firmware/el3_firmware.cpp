@@ -68,7 +68,7 @@ int El3Firmware::pe_of_mpidr(uint64_t mpidr) const
 	return -1;
 }
 
-void El3Firmware::at_el3(unsigned pe, uint32_t cycles)
+void El3Firmware::at_el3(unsigned pe, Cycles cycles)
 {
 	if (!m_timed)
 		return;
@@ -175,8 +175,10 @@ long El3Firmware::call(unsigned pe, uint32_t fid, uint64_t a1, uint64_t a2, uint
 	}
 	case SDEI_EVENT_COMPLETE:
 	case SDEI_EVENT_COMPLETE_AND_RESUME: {
-		const long r = m_core.complete(pe);
-		if (r == SDEI_SUCCESS)
+		unsigned which = 0;
+		const long r = m_core.complete(pe, &which);
+		// Event 0 came in as an SGI that is still active; the platform event's source is not modelled.
+		if (r == SDEI_SUCCESS && which == 0)
 			eoi(pe);
 		at_el3(pe, r == SDEI_SUCCESS ? m_p.complete_cycles : m_p.smc_cycles);
 		(void)a3;
@@ -230,7 +232,9 @@ void El3Firmware::handle_fiq(unsigned pe)
 		return;
 	case Dispatch::kDrop:
 	case Dispatch::kRepend:
-		if (m_note)
+		if (m_note && m_core.pe(pe).plat.running)
+			m_note(pe, "EL3: event 0 not dispatched: the platform event's handler is running here; SGI dropped");
+		else if (m_note)
 			m_note(pe, "EL3: event 0 not registered/enabled here: SGI dropped");
 		eoi(pe);
 		return;
@@ -246,6 +250,29 @@ void El3Firmware::handle_fiq(unsigned pe)
 	m_client(pe);
 	// The client has completed (COMPLETE issued the EOI) or aborted; back through EL3.
 	p.set_el(3);
+}
+
+Dispatch El3Firmware::raise_platform_event(unsigned pe)
+{
+	cpu::Arm64Pe& p = *m_pes.at(pe);
+	const Dispatch d = m_core.on_platform_event(pe);
+	const std::string num = m_p.sdei_params.platform_event ? std::to_string(*m_p.sdei_params.platform_event) : "?";
+	if (d != Dispatch::kRun) {
+		if (m_note)
+			m_note(pe, "EL3: platform event " + num +
+					   (d == Dispatch::kDrop ? " not registered here: dropped"
+								 : " cannot run here now (PE masked, event disabled or a "
+								   "handler running): left pending"));
+		return d;
+	}
+	STOPSIM_DIAG(debug, pe, "el3", "platform event " + num + " raised: dispatching to the client");
+	p.set_el(3);
+	m_core.begin_dispatch(pe, *m_p.sdei_params.platform_event);
+	p.advance(m_p.dispatch_cycles);
+	// As for event 0: ERET to the client with D, A, I and F masked.
+	p.write_daif(cpu::DAIF_ALL);
+	p.set_el(1);
+	return d;
 }
 
 } // namespace stopsim::el3

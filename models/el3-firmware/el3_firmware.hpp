@@ -30,17 +30,6 @@ constexpr uint32_t PSCI_VERSION = 0x84000000;
 constexpr uint32_t PSCI_CPU_OFF = 0x84000002;
 constexpr long SMCCC_NOT_SUPPORTED = -1;
 
-/// All costs in cycles of the calling PE (docs/reference/latencies.md).
-struct El3Params {
-	bool sdei = true;                  ///< the SDEI dispatcher is built in
-	SdeiParams sdei_params;
-	bool psci = true;
-	bool cpu_off_in_event_wedges = false; ///< CPU_OFF from inside a running event never returns
-	uint32_t smc_cycles = 600;         ///< row 6: a fast SMC round trip
-	uint32_t signal_cycles = 700;      ///< row 7: SDEI_EVENT_SIGNAL as the caller sees it
-	uint32_t dispatch_cycles = 1150;   ///< row 8 less the PE's own take/entry cycles
-	uint32_t complete_cycles = 700;    ///< row 9: COMPLETE back to the interrupted context
-};
 
 class El3Firmware : public sc_core::sc_module {
 public:
@@ -68,6 +57,11 @@ public:
 	}
 	/// The FIQ taken to EL3 on PE `pe` (call from that PE's exception vector).
 	void handle_fiq(unsigned pe);
+	/// The platform event's interrupt fires at PE `pe` (call from that PE's thread, e.g. a platform
+	/// error agent raising its AGDI event). On kRun the event is Running and the PE is back at EL1
+	/// with DAIF masked, about to run the client's handler for it; the caller runs that handler
+	/// and it ends with COMPLETE or COMPLETE_AND_RESUME (or never). Otherwise nothing ran.
+	Dispatch raise_platform_event(unsigned pe);
 	/// Hold PE `pe` at EL3 until `until_ps` (kForever: for good), as if an SMC never returned.
 	void stuck_in_el3(unsigned pe, Ps until_ps);
 
@@ -80,7 +74,7 @@ private:
 	int pe_of_mpidr(uint64_t mpidr) const;
 	long call(unsigned pe, uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, bool timed);
 	/// Spend `cycles` at EL3 on `pe`, then return to the EL it came from.
-	void at_el3(unsigned pe, uint32_t cycles);
+	void at_el3(unsigned pe, Cycles cycles);
 	[[noreturn]] void leave(unsigned pe, PowerState st);
 	void eoi(unsigned pe);
 

@@ -4,6 +4,8 @@
 // priority, pending bit, per-hart mask) with the rule that picks the event to inject next.
 // Plain C++, no SystemC. Global SSE events are not modelled (calls on them: NOT_SUPPORTED).
 #pragma once
+#include "models/el3-firmware/sbi_params.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -39,7 +41,6 @@ constexpr uint32_t SBI_SSE_EVENT_INJECT = 7;
 constexpr uint32_t SBI_SSE_HART_UNMASK = 8;
 constexpr uint32_t SBI_SSE_HART_MASK = 9;
 
-constexpr uint32_t SBI_SSE_EVENT_LOCAL_SOFTWARE = 0xffff0000;
 constexpr uint32_t SBI_SSE_EVENT_GLOBAL_BIT = 1u << 15;
 
 // SSE attribute IDs this model answers in WRITE_ATTRS.
@@ -73,12 +74,6 @@ struct HartSbi {
 	bool sse_masked = true;      ///< harts start masked until HART_UNMASK
 	std::vector<SseEvent> local; ///< one entry per supported local event, in event-ID order
 	uint64_t ipis_raised = 0;    ///< MSWI writes of 1 aimed at this hart
-};
-
-struct SbiCoreParams {
-	bool sse = true;
-	bool hsm = true;
-	std::vector<uint32_t> sse_local_events = {SBI_SSE_EVENT_LOCAL_SOFTWARE};
 };
 
 class SbiCore {

@@ -17,7 +17,7 @@ SbiFirmware::SbiFirmware(sc_core::sc_module_name name, const SbiParams& p, aplic
 {
 }
 
-void SbiFirmware::spend(unsigned hart, uint32_t cycles)
+void SbiFirmware::spend(unsigned hart, Cycles cycles)
 {
 	if (m_timed)
 		m_harts.at(hart)->advance(cycles);
@@ -235,6 +235,33 @@ void SbiFirmware::stuck_in_mmode(unsigned hart, Ps until_ps)
 		sc_core::wait(ps_time(until_ps - now_ps()));
 	return_path(hart, f.from);
 	h.mret(f);
+}
+
+bool SbiFirmware::raise_local_event(unsigned hart, uint32_t id)
+{
+	char b[96];
+	bool need_ipi = false;
+	const long r = m_core.sse_inject(hart, id, hart, need_ipi);
+	if (r != SBI_SUCCESS) {
+		std::snprintf(b, sizeof b, "SBI: SSE event 0x%x cannot be raised here: error %ld", id, r);
+		if (m_note)
+			m_note(hart, b);
+		return false;
+	}
+	const auto next = m_core.sse_next(hart);
+	if (!next || *next != id) {
+		std::snprintf(b, sizeof b, "SBI: SSE event 0x%x raised but not injectable now (masked or busy): left pending", id);
+		if (m_note)
+			m_note(hart, b);
+		return false;
+	}
+	cpu::RiscvHart& h = *m_harts.at(hart);
+	m_core.sse_begin(hart, id);
+	spend(hart, m_p.sse_inject_cycles);
+	/* As inject(): SIE cleared, S-mode at the entry point. */
+	h.write_sie(false);
+	h.set_priv(Priv::S);
+	return true;
 }
 
 } // namespace stopsim::sbi

@@ -16,15 +16,6 @@
 
 namespace stopsim::sbi {
 
-/// All costs in cycles of the hart (docs/reference/latencies.md rows 15-19).
-struct SbiParams {
-	SbiCoreParams core;
-	uint32_t ecall_cycles = 400;        ///< row 15: S -> M -> S round trip of a trivial call
-	uint32_t ipi_process_cycles = 600;  ///< target: sbi_ipi_process() and mret (row 17 less rows 15/2, 16, 20)
-	uint32_t sse_inject_cycles = 100;   ///< target: the register shuffle of an injection (row 18 less row 17)
-	uint32_t sse_complete_cycles = 400; ///< row 19
-	bool imsic = false;                 ///< raw M-level IPIs go to the M IMSIC file instead of the MSWI
-};
 
 struct SbiRet {
 	long error = SBI_SUCCESS;
@@ -53,6 +44,11 @@ public:
 			     uint64_t a2 = 0);
 	/// The M-mode trap vector of `hart` (MSI from the MSWI, MEI from the M IMSIC file).
 	void m_trap(unsigned hart, cpu::RiscvIrq which);
+	/// A platform source raises local SSE event `id` at `hart` (call from that hart's thread): it
+	/// becomes pending, and if it is the event to inject now the hart enters S-mode for it with
+	/// SIE clear and the event RUNNING, and true is returned: the caller runs the handler, which
+	/// ends with COMPLETE (or never). Otherwise it stays pending for a later trap return.
+	bool raise_local_event(unsigned hart, uint32_t id);
 	/// Hold `hart` in M-mode with MIE=0 until `until_ps` (kForever: for good).
 	void stuck_in_mmode(unsigned hart, Ps until_ps);
 	/// HSM: the hart was started (a secondary coming up).
@@ -71,7 +67,7 @@ private:
 	/// The end of an M-mode trap going back to `to`: inject the SSE events now due.
 	void return_path(unsigned hart, cpu::Priv to);
 	void inject(unsigned hart, uint32_t id);
-	void spend(unsigned hart, uint32_t cycles);
+	void spend(unsigned hart, Cycles cycles);
 	[[noreturn]] void hart_stopped(unsigned hart);
 	void process_ipi(unsigned hart);
 

@@ -7,7 +7,7 @@ long SdeiCore::event_register(unsigned pe, unsigned event, uint64_t entry, uint6
 {
 	if (!valid_event(event))
 		return SDEI_EINVAL;
-	Event0& e = m_pe.at(pe).ev0;
+	Event0& e = ev(pe, event);
 	// REGISTER needs the "none" state (3.3).
 	if (e.registered || e.running)
 		return SDEI_EDENY;
@@ -21,7 +21,7 @@ long SdeiCore::event_enable(unsigned pe, unsigned event)
 {
 	if (!valid_event(event))
 		return SDEI_EINVAL;
-	Event0& e = m_pe.at(pe).ev0;
+	Event0& e = ev(pe, event);
 	if (!e.registered)
 		return SDEI_EDENY;
 	e.enabled = true;
@@ -32,7 +32,7 @@ long SdeiCore::event_disable(unsigned pe, unsigned event)
 {
 	if (!valid_event(event))
 		return SDEI_EINVAL;
-	Event0& e = m_pe.at(pe).ev0;
+	Event0& e = ev(pe, event);
 	if (!e.registered)
 		return SDEI_EDENY;
 	e.enabled = false;
@@ -43,7 +43,7 @@ long SdeiCore::event_unregister(unsigned pe, unsigned event)
 {
 	if (!valid_event(event))
 		return SDEI_EINVAL;
-	Event0& e = m_pe.at(pe).ev0;
+	Event0& e = ev(pe, event);
 	if (!e.registered)
 		return SDEI_EDENY;
 	e.registered = false;
@@ -68,7 +68,7 @@ long SdeiCore::pe_unmask(unsigned pe)
 
 long SdeiCore::signal(unsigned, unsigned event, int target) const
 {
-	if (!valid_event(event))
+	if (!valid_event(event) || event != 0)
 		return SDEI_EINVAL;
 	if (target < 0 || unsigned(target) >= m_pe.size())
 		return SDEI_EINVAL;
@@ -88,35 +88,51 @@ Dispatch SdeiCore::on_acknowledge(unsigned pe) const
 		return Dispatch::kMaskedNoEoi;
 	if (!p.ev0.registered)
 		return Dispatch::kDrop;
-	if (!p.ev0.enabled || p.ev0.running)
+	if (!p.ev0.enabled || p.ev0.running || p.plat.running)
 		return Dispatch::kRepend;
 	return Dispatch::kRun;
 }
 
-void SdeiCore::begin_dispatch(unsigned pe)
+Dispatch SdeiCore::on_platform_event(unsigned pe) const
+{
+	const PeSdei& p = m_pe.at(pe);
+	if (!m_p.platform_event || !p.plat.registered)
+		return Dispatch::kDrop;
+	// Masked, disabled, or a normal-priority handler already running: the event stays pending.
+	if (p.masked || !p.plat.enabled || p.plat.running || p.ev0.running)
+		return Dispatch::kRepend;
+	return Dispatch::kRun;
+}
+
+void SdeiCore::begin_dispatch(unsigned pe, unsigned event)
 {
 	PeSdei& p = m_pe.at(pe);
-	p.ev0.running = true;
+	ev(pe, event).running = true;
 	p.dispatched++;
 	p.dispatches++;
 }
 
-long SdeiCore::complete(unsigned pe)
+long SdeiCore::complete(unsigned pe, unsigned* event)
 {
 	PeSdei& p = m_pe.at(pe);
-	if (!p.dispatched || !p.ev0.running)
+	if (!p.dispatched || !handler_running(pe))
 		return SDEI_EDENY;
 	p.dispatched--;
-	p.ev0.running = false;
+	// Only one normal-priority handler runs at a time: complete whichever it is.
+	Event0& e = p.plat.running ? p.plat : p.ev0;
+	if (event)
+		*event = p.plat.running ? *m_p.platform_event : 0;
+	e.running = false;
 	return SDEI_SUCCESS;
 }
 
 long SdeiCore::private_reset(unsigned pe)
 {
 	PeSdei& p = m_pe.at(pe);
-	if (p.ev0.running)
+	if (handler_running(pe))
 		return SDEI_EPEND;
 	p.ev0 = Event0{};
+	p.plat = Event0{};
 	return SDEI_SUCCESS;
 }
 

@@ -8,6 +8,7 @@
 #include "models/common/fault_hooks.hpp"
 #include "models/common/rng.hpp"
 #include "models/gic/gic_cpuif_core.hpp"
+#include "models/gic/gic_params.hpp"
 #include "models/gic/gic_redist_core.hpp"
 
 #include <systemc>
@@ -21,18 +22,6 @@
 
 namespace stopsim::gic {
 
-/// All latencies in cycles of the GIC's clock (docs/reference/latencies.md).
-struct GicParams {
-	unsigned num_pes = 1;
-	uint64_t clock_hz = 2'500'000'000ull;
-	uint32_t sgi_delivery_cycles = 150; ///< row 1: SGI1R write retires -> pending at target redistributor
-	uint32_t signal_cycles = 50;        ///< row 2: pending -> IRQ/FIQ asserted at the target PE
-	uint32_t pio_cycles = 25;           ///< one GICD/GICR register access (gem5 pio delay, 10 ns)
-	uint32_t sgi_jitter_cycles = 0;     ///< extra delivery delay drawn uniformly from [0, this] per SGI
-	uint64_t seed = 1;                  ///< root seed for the jitter stream
-	uint64_t gicd_base = 0x0800'0000;
-	uint64_t gicr_base = 0x080a'0000;
-};
 
 /// Marks a TLM access as Secure (absent: Non-secure).
 struct GicSecureExt : tlm::tlm_extension<GicSecureExt> {

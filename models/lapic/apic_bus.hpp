@@ -6,6 +6,7 @@
 // the core.
 #pragma once
 #include "models/common/clock.hpp"
+#include "models/lapic/apic_params.hpp"
 #include "models/common/event_queue.hpp"
 #include "models/common/fault_hooks.hpp"
 #include "models/lapic/lapic_core.hpp"
@@ -22,14 +23,6 @@ namespace stopsim::lapic {
 /// The fault-hook / trace ID of an NMI message (fixed interrupts use their vector, 0-255).
 constexpr unsigned kNmiId = 256;
 
-struct ApicParams {
-	unsigned num_cpus = 1;
-	uint64_t clock_hz = 2'500'000'000ull;
-	bool x2apic = true;
-	uint32_t icr_delivery_cycles = 500; ///< docs/reference/latencies.md row 11: ICR write -> vector in the target's IRR (or NMI latched)
-	uint32_t icr_busy_cycles = 100;     ///< row 14: xAPIC delivery-status busy after an ICR write
-	uint32_t mmio_cycles = 20;          ///< one APIC register access
-};
 
 /// Names the CPU whose APIC an MMIO access reaches (absent: CPU 0).
 struct ApicCpuExt : tlm::tlm_extension<ApicCpuExt> {

@@ -6,7 +6,7 @@
 #include "source-mode/src/internal.hpp"
 
 #include "kl/shim.hpp"
-#include "sim/sha256.hpp"
+#include "stopsim/sha256.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -105,6 +105,28 @@ triggers:
             check(f"poll of {budget} us lasts exactly {cycles} cycles",
                   abs((r["ended_ns"] - r["sent_ns"]) - cycles * 0.4) < 1e-6, r)
 
+    # Trigger contexts on x86 and RISC-V (arm64's have scenarios): a kdump from an interrupt
+    # handler stops the others, and the panicking CPU's registers come from that handler.
+    with tempfile.TemporaryDirectory() as tmp:
+        for arch, variant, ctx in (("x86", "x86-v6.5", "irq"), ("x86", "x86-v6.5", "nmi"),
+                                   ("riscv", "riscv-v6.x", "irq")):
+            f = pathlib.Path(tmp) / f"{arch}-{ctx}.yaml"
+            f.write_text(f"""name: ctx
+platform: {{arch: {arch}, cpus: 4}}
+kernel: {{variant: {variant}}}
+triggers:
+  - {{event: kdump, cpu: 1, at_us: 10, context: {ctx}}}
+expect:
+  outcome: all_stopped
+  crash_regs_from: {{1: {ctx}}}
+""")
+            p = sh("run", str(f), "--json", "-")
+            j = json.loads(p.stdout) if p.returncode == 0 else {}
+            ok = p.returncode == 0 and j.get("outcome") == "all_stopped" and \
+                j["cpu_states"][1]["crash_regs_from"] == ctx
+            check(f"{arch} kdump from {ctx} context: all stopped, CPU 1's registers from {ctx}", ok,
+                  p.stdout[-400:] + p.stderr)
+
     print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
     sys.exit(0 if all(results) else 1)
 

@@ -251,9 +251,14 @@ def test_failures(tmp, sc):
 
 
 def test_usage(tmp, sc):
-    p = sh("run", sc, "--set", "kernel.timeouts.nmi_us=5")
-    check("run --set of a path the file lacks: exit 2, says what it has", p.returncode == 2 and
-          "no key 'nmi_us'" in p.stderr and "stop_us" in p.stderr, p.stderr)
+    p = sh("run", sc, "--set", "kernel.timeouts.nmi_ms=5")
+    check("run --set of a key the schema lacks: exit 2, lists the keys there are", p.returncode == 2 and
+          "no key 'nmi_ms'" in p.stderr and "stop_us, nmi_us, crash_us, sdei_us" in p.stderr, p.stderr)
+    p = sh("run", sc, "--set", "kernel.timeouts.nmi_us=7", "--set", "kernel.costs.printk_cycles=6000", "--json", "-")
+    check("run --set of schema keys the file leaves to their defaults: accepted and applied",
+          p.returncode in (0, 1) and {"path": "kernel.timeouts.nmi_us", "value": "7"} in json.loads(p.stdout)["overrides"]
+          and {"path": "kernel.costs.printk_cycles", "value": "6000"} in json.loads(p.stdout)["overrides"],
+          p.stderr + p.stdout[:400])
     p = sh("run", sc, "--set", "kernel.timeouts.stop_us=soon")
     check("run --set with a bad value: exit 2", p.returncode == 2 and "stop_us" in p.stderr, p.stderr)
     p = sh("run", sc, "--set", "kernel.variant=arm64-v0.1")

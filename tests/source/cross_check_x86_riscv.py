@@ -136,6 +136,12 @@ def main():
         rel = os.path.relpath(f, scen_dir)
         ra, a, ea = srctest.run(stopsim, f, None, extra)
         rb, b, eb = srctest.run(stopsim, f, tree, extra)
+        if (a is None or b is None) and not counterpart and "context: sse" in open(f).read():
+            # Not a disagreement but the pairing's limit: a panic inside an SSE handler needs an SSE
+            # NMI variant, so at the paired era (riscv-v6.x) both sides refuse the trigger alike.
+            check(ra == rb == 2 and "sse needs a variant with the SSE NMI service" in ea and ea == eb,
+                  "%s (at the paired era) vs %s: both refuse context sse (no SSE NMI service)" % (rel, tname))
+            continue
         if a is None or b is None:
             check(False, "%s vs %s: exit %d / %d %s%s" % (rel, tname, ra, rb, ea, eb))
             continue

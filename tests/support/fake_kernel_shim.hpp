@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct World {
 	bool sdei_present = true; ///< firmware answers SDEI calls (with 0)
 	bool psci_present = true;
 	std::map<uint32_t, long> smc_result; ///< per function ID; default 0
+	std::set<std::string> busy_locks; ///< locks another CPU holds: raw_spin_trylock() fails on them
 
 	explicit World(unsigned cpus)
 	{
@@ -142,6 +144,12 @@ public:
 	void smp_mb() override { rec("smp_mb"); }
 	void raw_spin_lock(const std::string& name) override { rec("lock " + name); }
 	void raw_spin_unlock(const std::string& name) override { rec("unlock " + name); }
+	bool raw_spin_trylock(const std::string& name) override
+	{
+		const bool got = !m_w.busy_locks.count(name);
+		rec("trylock " + name + (got ? " ok" : " busy"));
+		return got;
+	}
 	void smp_rmb() override { rec("smp_rmb"); }
 	void smp_wmb() override { rec("smp_wmb"); }
 	void local_irq_disable() override { rec("local_irq_disable"); }

@@ -121,6 +121,7 @@ public:
 	void smp_mb() override {}
 	void raw_spin_lock(const std::string&) override {}
 	void raw_spin_unlock(const std::string&) override {}
+	bool raw_spin_trylock(const std::string&) override { return true; }
 	void smp_rmb() override {}
 	void smp_wmb() override { rec("smp_wmb"); }
 	void local_irq_disable() override { rec("local_irq_disable"); }

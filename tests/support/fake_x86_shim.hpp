@@ -171,6 +171,11 @@ public:
 	void smp_mb() override { rec("smp_mb"); }
 	void raw_spin_lock(const std::string& name) override { rec("lock " + name); }
 	void raw_spin_unlock(const std::string& name) override { rec("unlock " + name); }
+	bool raw_spin_trylock(const std::string& name) override
+	{
+		rec("trylock " + name);
+		return true;
+	}
 	void smp_rmb() override { rec("smp_rmb"); }
 	void smp_wmb() override { rec("smp_wmb"); }
 	void local_irq_disable() override

@@ -2,7 +2,9 @@
 // The arm64 stop algorithms of each era, driven through the fake shim.
 #include "support/fake_kernel_shim.hpp"
 
+#include "kl/arm64/arm64_v3_xx.hpp"
 #include "kl/arm64/arm64_v6_12.hpp"
+#include "kl/arm64/arm64_v6_5.hpp"
 #include "kl/arm64/arm64_v6_6.hpp"
 #include "kl/arm64/arm64_v6_7.hpp"
 #include "kl/panic.hpp"
@@ -240,6 +242,25 @@ TEST_CASE("kl::stop v6.6: the failure line prints the whole online mask, self in
 	CHECK(m.parked == std::set<unsigned>{1, 3});
 }
 
+TEST_CASE("kl::stop v6.5 vs v6.6: only v6.6 aborts the SDEI handler the crashing CPU is in (bug 16)",
+	  "[kl][arm64][v6.6][sdei]")
+{
+	for (bool v66 : {false, true}) {
+		Arm64V6_5 old;
+		Arm64V6_6 fixed;
+		Arm64Variant& v = v66 ? static_cast<Arm64Variant&>(fixed) : old;
+		fake::World w(1);
+		w.sdei_present = true;
+		fake::Cpu c0(w, 0);
+		c0.ctx = Ctx::sdei; // the panic was raised inside an SDEI handler
+		v.crash_smp_send_stop(c0);
+		CHECK(w.called("cpu0: smc 0xc400002b"));
+		CHECK(w.called("cpu0: smc 0xc4000026") == v66);
+		CHECK(std::count(w.log.begin(), w.log.end(),
+				 "sdei: still in SDEI normal event context, attempting to finish handler.") == (v66 ? 1 : 0));
+	}
+}
+
 TEST_CASE("kl::stop v6.6: kdump acks through waiting_for_crash_ipi and leaves the online bits", "[kl][arm64][v6.6]")
 {
 	Arm64V6_6 v;
@@ -381,7 +402,7 @@ TEST_CASE("kl::variants: the registry knows every era by name", "[kl]")
 	std::vector<std::string> names;
 	for (const auto& i : list_variants())
 		names.push_back(i.name);
-	for (const char* want : {"arm64-v6.6", "arm64-v6.7", "arm64-v6.12", "arm64-sdei-v1", "arm64-sdei-v2", "arm64-sdei-v4",
+	for (const char* want : {"arm64-v6.5", "arm64-v6.6", "arm64-v6.7", "arm64-v6.12", "arm64-sdei-v1", "arm64-sdei-v2", "arm64-sdei-v4",
 				 "arm64-sdei-v5", "x86-v3.3", "x86-v3.5", "x86-v5.3", "x86-v6.5", "x86-v6.15"})
 		CHECK(std::count(names.begin(), names.end(), want) == 1);
 	CHECK(make_variant("arm64-v6.12") != nullptr);
@@ -412,4 +433,47 @@ TEST_CASE("kl::arm64 SDEI driver: the mask failure is one 'sdei:' warning per bo
 	w.log.clear();
 	CHECK(sdei_mask_local_cpu(c0) == 0);
 	CHECK(w.log.empty());
+}
+
+TEST_CASE("kl::stop v3.x: the target prints and dumps its stack under stop_lock, then goes offline", "[kl][arm64][v3.x]")
+{
+	Arm64V3_xx v;
+	fake::World w(2);
+	fake::Cpu c1(w, 1);
+	CHECK_THROWS_AS(v.do_handle_IPI(c1, Arm64V3_xx::IPI_CPU_STOP, c1.get_irq_regs()), fake::Parked);
+	CHECK(w.logged("CPU1: stopping"));
+	CHECK(w.logged("Call trace:"));
+	const auto& k = w.calls;
+	CHECK(index_of(k, "cpu1: lock stop_lock") < index_of(k, "cpu1: trylock console_sem ok"));
+	CHECK(index_of(k, "cpu1: trylock console_sem ok") < index_of(k, "cpu1: cost backtrace_dump"));
+	CHECK(index_of(k, "cpu1: cost backtrace_dump") < index_of(k, "cpu1: unlock console_sem"));
+	CHECK(index_of(k, "cpu1: unlock console_sem") < index_of(k, "cpu1: unlock stop_lock"));
+	// The ack only after the lock is released; FIQ and IRQ masked after it.
+	CHECK(index_of(k, "cpu1: unlock stop_lock") < index_of(k, "cpu1: set_cpu_online(1,0)"));
+	CHECK_FALSE(w.ks.cpu_online_mask.test(1));
+}
+
+TEST_CASE("kl::stop v3.x: with console_sem taken elsewhere the stack costs no console time", "[kl][arm64][v3.x]")
+{
+	Arm64V3_xx v;
+	fake::World w(2);
+	w.busy_locks.insert("console_sem");
+	fake::Cpu c1(w, 1);
+	CHECK_THROWS_AS(v.do_handle_IPI(c1, Arm64V3_xx::IPI_CPU_STOP, c1.get_irq_regs()), fake::Parked);
+	CHECK(w.called("cpu1: trylock console_sem busy"));
+	CHECK_FALSE(w.called("cpu1: cost backtrace_dump"));
+	CHECK_FALSE(w.called("cpu1: unlock console_sem"));
+}
+
+TEST_CASE("kl::stop v3.x: on restart the target prints nothing; a wedged CPU gets the bare failure line", "[kl][arm64][v3.x]")
+{
+	Arm64V3_xx v;
+	Machine m(4, v);
+	m.w.ks.system_state = SystemState::restart;
+	m.wedged = {2};
+	v.smp_send_stop(*m.cpu[0]);
+	CHECK(m.parked == std::set<unsigned>{1, 3});
+	CHECK_FALSE(m.w.called("cpu1: lock stop_lock"));
+	CHECK_FALSE(m.w.logged("CPU1: stopping"));
+	CHECK(m.w.logged("SMP: failed to stop secondary CPUs"));
 }

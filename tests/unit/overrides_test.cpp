@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // --set overrides and sweep specs (exact decimal ranges, kinds, paths), shell quoting, SHA-256.
 #include "sim/overrides.hpp"
-#include "sim/sha256.hpp"
+#include "stopsim/sha256.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -89,11 +89,33 @@ TEST_CASE("overrides: kinds come from the key's suffix, else from the file's val
 	CHECK(t.type_of("expect.stopped_by.2").kind == ParamType::Kind::text);
 }
 
+TEST_CASE("overrides: a schema key the file leaves to its default takes the row's type and is added", "[sweep]")
+{
+	TempFile f(kFile);
+	const ScenarioTree t = tree_of(f);
+	CHECK(t.type_of("kernel.timeouts.nmi_us").kind == ParamType::Kind::time);
+	CHECK(t.type_of("kernel.costs.printk_cycles").cycles);
+	CHECK(t.type_of("limits.settle_us").unit_ps == kPsPerUs);
+	CHECK(t.type_of("platform.gic.security").kind == ParamType::Kind::boolean);
+	std::vector<ScenarioError> errs;
+	auto sc = t.load({t.parse("kernel.timeouts.nmi_us=250"), t.parse("kernel.costs.printk_cycles=7")}, errs);
+	REQUIRE(sc);
+	CHECK(sc->nmi_timeout == Ps(250) * kPsPerUs);
+	CHECK(sc->costs.printk_cycles == 7);
+	errs.clear();
+	CHECK_FALSE(t.load({t.parse("kernel.timeouts.nmi_us=0.5")}, errs));
+	REQUIRE(errs.size() == 1);
+	CHECK(errs[0].message.find("--set kernel.timeouts.nmi_us=0.5: kernel.timeouts.nmi_us: a kernel timeout") == 0);
+}
+
 TEST_CASE("overrides: a path the file does not give, or a whole mapping, is refused", "[sweep]")
 {
 	TempFile f(kFile);
 	const ScenarioTree t = tree_of(f);
-	CHECK_THROWS_WITH(t.type_of("kernel.timeouts.nmi_us"), Catch::Contains("no key 'nmi_us'") && Catch::Contains("stop_us"));
+	CHECK_THROWS_WITH(t.type_of("kernel.timeouts.nmi_ms"),
+			  Catch::Contains("no key 'nmi_ms' at 'kernel.timeouts'") && Catch::Contains("stop_us, nmi_us, crash_us, sdei_us"));
+	CHECK_THROWS_WITH(t.type_of("platform.el3.smc_cycles"), Catch::Contains("no 'platform.el3' section"));
+	CHECK_THROWS_WITH(t.type_of("cpus.0.workload.0.spin.mask_x"), Catch::Contains("no key 'mask_x'"));
 	CHECK_THROWS_WITH(t.type_of("faults.3.delay_cycles"), Catch::Contains("has 1 element(s), no index 3"));
 	CHECK_THROWS_WITH(t.type_of("faults.x"), Catch::Contains("is a list"));
 	CHECK_THROWS_WITH(t.type_of("kernel"), Catch::Contains("--set replaces one value"));

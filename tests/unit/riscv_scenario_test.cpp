@@ -42,8 +42,8 @@ TEST_CASE("scenario: a riscv platform with sbi, riscv and aplic sections", "[sce
 	REQUIRE(errs.empty());
 	REQUIRE(sc);
 	CHECK(sc->riscv.ipi == "sswi");
-	CHECK(sc->riscv.mmio_cycles == 200);
-	CHECK(sc->riscv.ecall_cycles == 500);
+	CHECK(sc->intc.mmio_cycles == 200);
+	CHECK(sc->sbi.ecall_cycles == 500);
 	REQUIRE(sc->riscv.aplic_sources.size() == 1);
 	CHECK(sc->riscv.aplic_sources[0].level);
 	CHECK(sc->expect.sse_state.at(1) == "running");

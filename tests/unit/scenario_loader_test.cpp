@@ -44,8 +44,8 @@ TEST_CASE("scenario: a minimal file loads with the documented defaults", "[scena
 	CHECK(sc->variant == "arm64-v6.12");
 	CHECK_FALSE(sc->pseudo_nmi);
 	CHECK(sc->kexec_core);
-	CHECK(sc->lat.sgi_delivery_cycles == 150);
-	CHECK(sc->lat.signal_cycles == 50);
+	CHECK(sc->gic.sgi_delivery_cycles == 150);
+	CHECK(sc->gic.signal_cycles == 50);
 	CHECK(sc->costs.check_cycles == 4);
 	CHECK(sc->triggers.size() == 1);
 	CHECK(sc->triggers[0].at == 100 * kPsPerUs);
@@ -202,6 +202,47 @@ expect:
 	CHECK(*sc->expect.log_present[1].cpu == 0);
 	CHECK(sc->expect.rungs[1].sent == std::optional<bool>(false));
 	CHECK(sc->expect.invariants.at("crash_regs_saved"));
+}
+
+TEST_CASE("scenario: an after_stop console step and expect.console", "[scenario]")
+{
+	const std::string text = R"(name: t
+platform: {arch: arm64, cpus: 4}
+kernel: {variant: arm64-v6.7}
+triggers:
+  - event: panic
+    cpu: 0
+    at_us: 100
+    after_stop:
+      - {lock: pstore_lock}
+      - {lock: port_lock, hold_us: 5, console: cancel}
+      - {lock: port_lock, console: write}
+expect:
+  console: {writes: 2, unlocked_bytes: 9, garbled_writes: 1, holder: null}
+)";
+	std::vector<ScenarioError> errs;
+	auto sc = load_scenario_text(text, "t.yaml", errs);
+	for (const auto& e : errs)
+		INFO(e.format());
+	REQUIRE(sc);
+	const auto& a = sc->triggers[0].after_stop;
+	REQUIRE(a.size() == 3);
+	CHECK(a[0].console == AfterStopAction::Console::none);
+	CHECK(a[1].console == AfterStopAction::Console::cancel);
+	CHECK(a[2].console == AfterStopAction::Console::write);
+	REQUIRE(sc->expect.console);
+	CHECK(*sc->expect.console->writes == 2);
+	CHECK(*sc->expect.console->unlocked_bytes == 9);
+	CHECK(*sc->expect.console->garbled_writes == 1);
+	CHECK_FALSE(sc->expect.console->bytes);
+	REQUIRE(sc->expect.console->holder);
+	CHECK_FALSE(*sc->expect.console->holder);
+
+	std::string two = text;
+	two.replace(two.find("{lock: port_lock, console: write}"), 33, "{lock: uart1, console: write}");
+	auto e2 = errors_of(two);
+	REQUIRE(e2.size() == 1);
+	CHECK(e2[0].format().find("every console step takes the same lock") != std::string::npos);
 }
 
 // ---- Hostile inputs: every one ends as "loaded" or as bounded FILE:LINE:COL messages ----

@@ -112,3 +112,39 @@ TEST_CASE("el3.sdei: dispatch decisions", "[el3][sdei]")
 	c.pe_mask(0);
 	CHECK(c.on_acknowledge(0) == Dispatch::kMaskedNoEoi);
 }
+
+TEST_CASE("el3.sdei: the platform event runs like event 0 and keeps event 0 out while it runs", "[el3][sdei]")
+{
+	SdeiParams p;
+	p.platform_event = 2000;
+	SdeiCore c(2, p);
+	// Not registered yet: a raised platform event is dropped; it cannot be signalled at all.
+	CHECK(c.on_platform_event(0) == Dispatch::kDrop);
+	CHECK(c.event_register(0, 1999, 1, 0) == SDEI_EINVAL);
+	for (unsigned pe : {0u, 1u}) {
+		CHECK(c.event_register(pe, 0, 1, 0) == SDEI_SUCCESS);
+		CHECK(c.event_enable(pe, 0) == SDEI_SUCCESS);
+		CHECK(c.event_register(pe, 2000, 2, 0) == SDEI_SUCCESS);
+		CHECK(c.event_enable(pe, 2000) == SDEI_SUCCESS);
+		c.pe_unmask(pe);
+	}
+	CHECK(c.signal(0, 2000, 1) == SDEI_EINVAL);
+	CHECK(c.on_platform_event(0) == Dispatch::kRun);
+	c.begin_dispatch(0, 2000);
+	CHECK(c.pe(0).plat.running);
+	CHECK(c.handler_running(0));
+	// Both are normal priority: neither event is dispatched on top of the other.
+	CHECK(c.on_acknowledge(0) == Dispatch::kRepend);
+	CHECK(c.on_platform_event(0) == Dispatch::kRepend);
+	CHECK(c.private_reset(0) == SDEI_EPEND);
+	// COMPLETE_AND_RESUME finishes the platform event; event 0 can run again.
+	unsigned which = 0;
+	CHECK(c.complete(0, &which) == SDEI_SUCCESS);
+	CHECK(which == 2000);
+	CHECK_FALSE(c.pe(0).plat.running);
+	CHECK(c.complete(0) == SDEI_EDENY);
+	CHECK(c.on_acknowledge(0) == Dispatch::kRun);
+	// A masked PE leaves the platform event pending.
+	c.pe_mask(1);
+	CHECK(c.on_platform_event(1) == Dispatch::kRepend);
+}

@@ -21,8 +21,10 @@ void warn_splat(Shim& k, const char* file, const char* func, const std::string& 
 /// panic(): kdump_loaded means a crash kernel is loaded, so __crash_kexec() kexecs into it
 /// (before the notifiers, or after them with crash_kexec_post_notifiers). Without one the panic
 /// ends in its loop, or with panic_timeout in emergency_restart().
+/// `regs`: where panic() itself runs (crash_setup_regs() of the current context), which the crash
+/// kernel's note for this CPU records; task context unless it was raised inside a handler.
 [[noreturn]] void panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded,
-			const PanicHooks& hooks);
+			const PanicHooks& hooks, const Regs& regs = Regs{true, Ctx::task, "panic"});
 /// nmi_panic(): a panic raised in NMI context; a CPU that loses the race runs nmi_panic_self_stop().
 [[noreturn]] void nmi_panic(Shim& k, StopVariant& v, const std::string& msg, bool kdump_loaded,
 			    const PanicHooks& hooks, const Regs& regs);

@@ -105,6 +105,9 @@ struct KernelState {
 	CpuMask backtrace_mask;           ///< CPUs still to print their backtrace
 	bool sdei_mask_warned = false;    ///< pr_warn_once() of a failed SDEI PE_MASK (one per boot)
 	bool sdei_unmask_warned = false;  ///< ... and of a failed PE_UNMASK
+	/// lib/bust_spinlocks.c's counter, raised by panic() and never lowered on that path: while it
+	/// is non-zero the serial console drivers only *try* their port lock (console_write paths).
+	int oops_in_progress = 0;
 };
 
 class Shim {
@@ -146,6 +149,9 @@ public:
 	/// this CPU itself, never comes free).
 	virtual void raw_spin_lock(const std::string& name) = 0;
 	virtual void raw_spin_unlock(const std::string& name) = 0;
+	/// raw_spin_trylock() (and down_trylock() on a semaphore used as a lock, console_sem): take
+	/// the lock if it is free and return true; never waits.
+	virtual bool raw_spin_trylock(const std::string& name) = 0;
 	/// Record a broken kernel invariant for the report (list corruption and the like).
 	virtual void report_invariant(const std::string& name, const std::string& detail) = 0;
 	virtual void smp_rmb() = 0;

@@ -20,7 +20,7 @@ static std::string hex(uint32_t v)
  * (on_each_cpu); here each CPU does its own share as it comes up. The SSE core also unmasks the
  * hart on CPU online. Returns false if a call failed on this CPU.
  */
-static bool sse_local_event_up(RiscvShim& k, uint32_t event)
+static bool sse_local_event_up(RiscvShim& k, uint32_t event, bool unmask = true)
 {
 	sbiret r = k.sbi_ecall(SBI_EXT_SSE, SBI_SSE_EVENT_REGISTER, event, 0, 0);
 	bool ok = r.error == SBI_SUCCESS;
@@ -30,7 +30,8 @@ static bool sse_local_event_up(RiscvShim& k, uint32_t event)
 		if (!ok)
 			k.sbi_ecall(SBI_EXT_SSE, SBI_SSE_EVENT_UNREGISTER, event);
 	}
-	k.sbi_ecall(SBI_EXT_SSE, SBI_SSE_HART_UNMASK);
+	if (unmask)
+		k.sbi_ecall(SBI_EXT_SSE, SBI_SSE_HART_UNMASK);
 	return ok;
 }
 
@@ -87,6 +88,9 @@ void RiscvSseNmi::cpu_up(Shim& k)
 {
 	if (!sse_local_event_up(riscv_shim(k), SBI_SSE_EVENT_LOCAL_SOFTWARE_INJECTED))
 		m_registered_everywhere = false;
+	/* Then the unknown-NMI event (firmware that lacks it refuses the registration). */
+	if (!sse_local_event_up(riscv_shim(k), SBI_SSE_EVENT_LOCAL_UNKNOWN_NMI, false))
+		m_unknown_everywhere = false;
 }
 
 void RiscvSseNmi::late_init(Shim& k)
@@ -96,6 +100,8 @@ void RiscvSseNmi::late_init(Shim& k)
 		return;
 	k.pr_info("SSE NMI: Using SSE for Local NMI event delivery");
 	k.write_once(nmi_available, true);
+	if (m_unknown_everywhere)
+		k.pr_info("SSE NMI: Using SSE for unknown NMI event delivery");
 }
 
 void RiscvSseNmi::send_nmi_single(RiscvShim& k, unsigned cpu, int type)

@@ -3,7 +3,7 @@
 // interface the engine and the CLI see: read a manifest, extract the functions it names from the
 // tree, compile them against our kernel headers (cached), and load the result. No SystemC here.
 #pragma once
-#include "sim/cli.hpp"
+#include "stopsim/exit_codes.hpp"
 
 #include <map>
 #include <memory>

@@ -34,6 +34,7 @@ constexpr GicPrio kPrioPre2024{0xe0, 0x60, 0x10, 0xa0, 0x20, 0xf0};
 constexpr long SMCCC_RET_NOT_SUPPORTED = -1;
 constexpr uint32_t SDEI_1_0_FN_SDEI_VERSION = 0xC4000020;
 constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_REGISTER = 0xC4000021;
+constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_UNREGISTER = 0xC4000027;
 constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_ENABLE = 0xC4000022;
 constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_COMPLETE = 0xC4000025;
 constexpr uint32_t SDEI_1_0_FN_SDEI_EVENT_COMPLETE_AND_RESUME = 0xC4000026;
@@ -102,6 +103,10 @@ void local_daif_mask(Arm64Shim& k);
 int sdei_mask_local_cpu(Arm64Shim& k);
 /// sdei_handler_abort(): COMPLETE_AND_RESUME if this CPU is inside an SDEI handler.
 void sdei_handler_abort(Arm64Shim& k);
+/// The AGDI driver's probe (drivers/acpi/arm64/agdi.c), on this CPU: register and enable the
+/// private SDEI event the ACPI AGDI table names. Its handler calls nmi_panic(): the engine runs a
+/// trigger with `context: sdei` inside it. Returns 0 or the driver's errno.
+int agdi_sdei_probe(Arm64Shim& k, unsigned event);
 /// __cpu_try_die(): PSCI CPU_OFF if hotplug is built in. Returns only if that failed.
 void cpu_try_die(Arm64Shim& k, unsigned cpu);
 /// sdei_unmask_local_cpu(): SDEI_PE_UNMASK (the driver's CPU-up callback).

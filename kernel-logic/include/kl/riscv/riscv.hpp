@@ -104,6 +104,8 @@ public:
 	virtual void handle_IPI(RiscvShim& k, unsigned ipi, const Regs& regs) = 0;
 	/// An SSE event handler (the SSE core's dispatch). Returns 0 for COMPLETE; a stop never returns.
 	virtual int sse_event_handler(RiscvShim& k, uint32_t event, const Regs& regs);
+	/// The era registers LOCAL_UNKNOWN_NMI (where firmware has it), whose handler can nmi_panic().
+	virtual bool has_unknown_nmi_event() const { return false; }
 	/// arch/riscv machine_restart(): no stop of the other harts before the reset.
 	void machine_restart(Shim& k) override;
 	/// arch/riscv machine_crash_shutdown(): as the generic one, then "Starting crashdump kernel...".

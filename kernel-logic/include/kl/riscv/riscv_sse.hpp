@@ -42,6 +42,7 @@ public:
 	int sse_event_handler(RiscvShim& k, uint32_t event, const Regs& regs) override;
 	bool trigger_cpumask_backtrace(Shim& k, const CpuMask& mask) override;
 	int nmi_type_word() const { return local_nmi_arg; }
+	bool has_unknown_nmi_event() const override { return true; }
 
 protected:
 	bool nmi_support() const { return nmi_available; }
@@ -54,6 +55,7 @@ protected:
 	bool nmi_available = false;
 	int local_nmi_arg = LOCAL_NMI_NONE; ///< ONE atomic_t for every hart
 	bool m_registered_everywhere = true;
+	bool m_unknown_everywhere = true;   ///< LOCAL_UNKNOWN_NMI registered and enabled on every CPU
 };
 
 class RiscvSseV2 : public RiscvSseNmi {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// SHA-256 (FIPS 180-4), so a sweep row can prove that a replay produced the same bytes without a
-// crypto library. Not for secrets: only for identity of outputs.
+// SHA-256 by OpenSSL's libcrypto, so a sweep row can prove that a replay produced the same bytes and
+// source mode can name the exact files it compiled. Identity of outputs only, not secrets.
 #pragma once
-#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -11,16 +11,16 @@ namespace stopsim {
 class Sha256 {
 public:
 	Sha256();
+	~Sha256();
+	Sha256(const Sha256&) = delete;
+	Sha256& operator=(const Sha256&) = delete;
 	void update(std::string_view data);
 	/// The digest as 64 lowercase hex digits; the object is spent afterwards.
 	std::string hex();
 
 private:
-	void block(const unsigned char* p);
-	uint32_t m_h[8];
-	unsigned char m_buf[64];
-	size_t m_used = 0;
-	uint64_t m_bytes = 0;
+	struct Ctx;
+	std::unique_ptr<Ctx> m_ctx;
 };
 
 /// SHA-256 of `data`, as lowercase hex.

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
+// Must NOT compile with kernel-logic's include path: kernel logic knows nothing of the models.
+#include "models/gic/gic_cpuif_core.hpp"
