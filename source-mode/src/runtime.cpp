@@ -68,6 +68,7 @@ Enter::Enter(kl::Shim& k) : m_prev(g_cur)
 	/* whatever an earlier entry left unflushed (nothing timed: boot) does not carry over */
 	c.f.slack_valid = 0;
 	c.f.local = 0;
+	c.f.delay_end_valid = 0;
 }
 
 InterruptFrame::InterruptFrame(CpuCtx& c)
