@@ -111,6 +111,7 @@ void Arm64ShimImpl::dsb_ishst()
 void Arm64ShimImpl::isb()
 {
 	spend(m_sim.sc.lat.dsb_cycles);
+	order_point();
 }
 
 void Arm64ShimImpl::mmio_write32(uint64_t addr, uint32_t v)

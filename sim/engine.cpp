@@ -122,6 +122,7 @@ kl::KernelConfig kernel_config(const Scenario& sc)
 	k.x86_kvm = sc.x86_kvm;
 	k.crash_kexec_post_notifiers = sc.crash_kexec_post_notifiers;
 	k.panic_timeout_s = unsigned(sc.panic_timeout_s);
+	k.elide_barriers = sc.elide_barriers;
 	k.sdei_stop_epilogue = sc.sdei_stop_epilogue == "cpu_off"             ? kl::SdeiStopEpilogue::cpu_off
 			       : sc.sdei_stop_epilogue == "complete_then_park" ? kl::SdeiStopEpilogue::complete_then_park
 									       : kl::SdeiStopEpilogue::park;
@@ -338,6 +339,12 @@ RunResult run_scenario(const Scenario& sc, uint64_t seed, const RunOptions& opts
 	if (sim.first_trigger_host)
 		r.host_stop_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(t2 - *sim.first_trigger_host).count());
 	finish(sim, *s_platform);
+	/* A misspelt site would silently leave the barrier in: say so. */
+	for (size_t i = 0; i < sim.kcfg.elide_barriers.size(); i++)
+		if (i >= sim.kcfg.elide_used.size() || !sim.kcfg.elide_used[i])
+			STOPSIM_DIAG(warn, -1, "kernel",
+				     "kernel.elide_barriers: '" + sim.kcfg.elide_barriers[i] +
+					     "' removed no barrier in this run (no such barrier reached in that function)");
 	// Close open activity spans in the trace.
 	if (sim.collect_trace)
 		for (CpuRt& c : sim.cpus)

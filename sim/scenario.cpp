@@ -13,6 +13,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -535,6 +536,8 @@ private:
 		if (sc.arch != "arm64" && (n["gic"] || n["el3"]))
 			r.err(n["gic"] ? n["gic"] : n["el3"], "platform: gic and el3 are arm64 keys");
 		field(n, "platform", "store_visibility_cycles");
+		if (n["memory"])
+			memory(n["memory"]);
 		if (n["el3"])
 			el3(n["el3"]);
 		if (n["latencies"])
@@ -740,6 +743,18 @@ private:
 			field(n, "kernel", key);
 		}
 		fields(n, "kernel", {"crash_kexec_post_notifiers", "panic_timeout_s"});
+		if (n["elide_barriers"] && r.seq(n["elide_barriers"], "kernel.elide_barriers")) {
+			for (const YAML::Node& e : n["elide_barriers"]) {
+				auto s = r.str(e, "kernel.elide_barriers[]");
+				if (!s)
+					continue;
+				if (!barrier_site(*s))
+					r.err(e, "kernel.elide_barriers: '" + *s +
+							 "' is not BARRIER@FUNCTION (BARRIER: smp_rmb, smp_wmb or smp_mb; FUNCTION: the kernel function it sits in)");
+				else
+					sc.elide_barriers.push_back(*s);
+			}
+		}
 		if (n["pseudo_nmi"] && sc.arch != "arm64")
 			r.err(n["pseudo_nmi"], "kernel.pseudo_nmi: an arm64 option");
 		field(n, "kernel", "sdei_stop_epilogue");
@@ -747,6 +762,61 @@ private:
 			section(n["timeouts"], "kernel.timeouts");
 		if (n["costs"])
 			section(n["costs"], "kernel.costs");
+	}
+
+	/// platform.memory: the memory-ordering model's per-CPU, per-variable data.
+	void memory(const YAML::Node& n)
+	{
+		if (!r.map(n, "platform.memory", schema::allowed_keys("platform.memory")))
+			return;
+		if (sc.arch == "x86" && n["early_loads"])
+			r.err(n["early_loads"], "platform.memory.early_loads: x86 (TSO) never performs a load before an earlier load");
+		for (const char* key : {"early_loads", "late_stores"}) {
+			const YAML::Node l = n[key];
+			const std::string w = std::string("platform.memory.") + key;
+			if (!l || !r.seq(l, w))
+				continue;
+			for (size_t i = 0; i < l.size(); i++) {
+				const YAML::Node e = l[i];
+				const std::string we = w + "[" + std::to_string(i) + "]";
+				const bool early = std::string(key) == "early_loads";
+				const char* amount = early ? "early_cycles" : "late_cycles";
+				if (!r.map(e, we, {"cpu", "variable", amount}))
+					continue;
+				MemFaultSpec m;
+				m.loc = Reader::loc(e);
+				for (const char* req : {"cpu", "variable"})
+					if (!e[req])
+						r.err(e, we + ": missing required key '" + req + "'");
+				if (e["cpu"])
+					if (auto c = cpu_index(e["cpu"], we + ".cpu"))
+						m.cpu = *c;
+				if (e["variable"])
+					if (auto v = r.one_of(e["variable"], we + ".variable", {"cpu_online_mask", "num_online_cpus"}))
+						m.var = *v == "cpu_online_mask" ? MemFaultSpec::Var::cpu_online_mask
+										: MemFaultSpec::Var::num_online_cpus;
+				if (e[amount])
+					set(r.uint(e[amount], we + "." + amount, 0, 1'000'000'000ull), m.cycles);
+				(early ? sc.early_loads : sc.late_stores).push_back(m);
+			}
+		}
+	}
+
+	/// "BARRIER@FUNCTION" with a barrier the kernel logic names and a C identifier.
+	static bool barrier_site(const std::string& s)
+	{
+		const size_t at = s.find('@');
+		if (at == std::string::npos)
+			return false;
+		const std::string b = s.substr(0, at), f = s.substr(at + 1);
+		if (b != "smp_rmb" && b != "smp_wmb" && b != "smp_mb")
+			return false;
+		if (f.empty() || std::isdigit(static_cast<unsigned char>(f[0])))
+			return false;
+		for (char c : f)
+			if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+				return false;
+		return true;
 	}
 
 	/// Kernel timeouts are loop counts of udelay(1): whole microseconds only.

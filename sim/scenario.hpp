@@ -107,6 +107,14 @@ struct FaultSpec {
 	Loc loc;
 };
 
+/// One entry of platform.memory.early_loads / late_stores.
+struct MemFaultSpec {
+	unsigned cpu = 0;
+	enum class Var { cpu_online_mask, num_online_cpus } var = Var::cpu_online_mask;
+	uint64_t cycles = 0;
+	Loc loc;
+};
+
 struct AfterStopAction {
 	std::string lock;
 	Ps hold = 0;
@@ -226,6 +234,9 @@ struct Scenario {
 	std::optional<el3::El3Params> el3; ///< absent: no EL3 model
 	RiscvSpec riscv;            ///< meaningful when arch is riscv
 	uint64_t store_visibility_cycles = 0; ///< a plain store reaches other CPUs this late
+	/// platform.memory: loads performed early and stores seen late, per CPU and variable
+	/// (docs/models/memory-ordering.md)
+	std::vector<MemFaultSpec> early_loads, late_stores;
 	// kernel
 	std::string variant;
 	std::string kernel_source;   ///< source mode: the Linux tree the stop code is compiled from
@@ -241,6 +252,7 @@ struct Scenario {
 	bool x86_kvm = false;       ///< x86: KVM's emergency virtualization callback is registered
 	bool crash_kexec_post_notifiers = false;
 	uint64_t panic_timeout_s = 0; ///< panic=: seconds to the emergency restart (0: never)
+	std::vector<std::string> elide_barriers; ///< "smp_rmb@smp_send_stop": barriers removed from the build
 	KernelCosts costs;
 	// the run
 	std::vector<CpuSpec> cpu_specs;

@@ -169,6 +169,9 @@ std::vector<Row> build()
 			   "how long a plain store takes to reach the other CPUs (section 3.2)",
 			   [](Scenario& sc, const Value& v) { sc.store_visibility_cycles = v.number; },
 			   1'000'000'000'000ull));
+	t.push_back(sub("platform", "memory", Type::mapping, "none",
+			"the memory-ordering model's data (section 3.2): loads of the online mask or counter "
+			"performed early, stores to them seen late, per CPU"));
 	t.push_back(sub("platform", "apic", Type::mapping, "", "the local APICs (section 3.4)", "x86"));
 	t.push_back(sub("platform", "riscv", Type::mapping, "", "the RISC-V IPI path (section 3.3)", "riscv"));
 	t.push_back(sub("platform", "sbi", Type::mapping, "", "the M-mode SBI firmware (section 3.3)", "riscv"));
@@ -315,6 +318,31 @@ std::vector<Row> build()
 			t.push_back(*r);
 	}
 
+	// platform.memory (section 3.2)
+	t.push_back(sub("platform.memory", "early_loads", Type::list, "none",
+			"CPUs that perform their loads of a variable early, each a mapping of the keys below (not on "
+			"x86: TSO)", "arm64, riscv"));
+	t.push_back(sub("platform.memory", "late_stores", Type::list, "none",
+			"CPUs whose stores to a variable reach the others late, each a mapping of the keys below"));
+	for (const char* list : {"early_loads", "late_stores"}) {
+		const std::string s = std::string("platform.memory.") + list + "[]";
+		const bool early = std::string(list) == "early_loads";
+		t.push_back(whole(s, "cpu", 0, kMaxScenarioCpus - 1, "required",
+				  early ? "the CPU that loads" : "the CPU that stores"));
+		t.push_back(choice(s, "variable", {"cpu_online_mask", "num_online_cpus"}, "required", early ? "arm64, riscv" : "",
+				   "the online mask or the online counter", {}));
+		if (early)
+			t.push_back(cycles(s, "early_cycles", 0, "arm64, riscv",
+					   "how far before its place in program order a load may be performed (never before "
+					   "the CPU's last ordering point, nor before its previous load of the variable)",
+					   {}, 1'000'000'000ull));
+		else
+			t.push_back(cycles(s, "late_cycles", 0, "",
+					   "how much later than it is made the store reaches the other CPUs (the counter "
+					   "never before the mask; later stores to the variable wait for it)",
+					   {}, 1'000'000'000ull));
+	}
+
 	// kernel (section 4)
 	t.push_back(text("kernel", "variant", "required",
 			 "the kernel era whose stop algorithms run (`stopsim list`); must match `platform.arch`"));
@@ -361,6 +389,10 @@ std::vector<Row> build()
 			  "`panic=` / `CONFIG_PANIC_TIMEOUT`: with N > 0 the panic prints \"Rebooting in N seconds..\", "
 			  "waits N s and ends in `emergency_restart()` instead of the end line and the panic loop",
 			  [](Scenario& sc, const Value& v) { sc.panic_timeout_s = v.number; }));
+	t.push_back(sub("kernel", "elide_barriers", Type::list, "none",
+			"`BARRIER@FUNCTION` entries (BARRIER: `smp_rmb`, `smp_wmb` or `smp_mb`): that barrier does "
+			"nothing where it is written in that kernel function, e.g. `smp_rmb@smp_send_stop`; the same in "
+			"source mode (`__func__`); an entry that removed no barrier draws a warning"));
 	t.push_back(x86_flag("kvm",
 			     "KVM is loaded and registered its emergency virtualization callback: from `x86-v6.6` the "
 			     "emergency restart shoots the CPUs down to turn VMX/SVM off only then",

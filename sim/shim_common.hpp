@@ -11,6 +11,7 @@
 #include <tlm>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <type_traits>
 
@@ -51,8 +52,18 @@ public:
 		spend(m_sim.sc.costs.printk_cycles);
 	}
 
-	void udelay(uint64_t us) override { spend(m_pe.clock().cycles_for(us * kPsPerUs)); }
-	void mdelay(uint64_t ms) override { spend(m_pe.clock().cycles_for(ms * kPsPerMs)); }
+	/* A delay loop ends an ordering point: arm64's reads the timer behind an ISB and orders later
+	 * accesses after that read; the model takes the same for RISC-V (docs/models/memory-ordering.md). */
+	void udelay(uint64_t us) override
+	{
+		spend(m_pe.clock().cycles_for(us * kPsPerUs));
+		order_point();
+	}
+	void mdelay(uint64_t ms) override
+	{
+		spend(m_pe.clock().cycles_for(ms * kPsPerMs));
+		order_point();
+	}
 
 	bool spin_poll(const std::function<bool()>& pending, uint64_t budget, uint64_t unit_us) override
 	{
@@ -62,9 +73,11 @@ public:
 		const Ps P = U + m_pe.clock().cycles(check_cycles);
 		uint64_t remaining = budget;
 		const bool forever = budget == kl::kPollForever;
-		for (;;) {
+		for (bool first = true;; first = false) {
 			if (!m_untimed)
 				m_pe.boundary();
+			if (!first)
+				order_point(); /* each later check follows a delay */
 			const bool still = pending();
 			spend_no_boundary(check_cycles);
 			if (!still)
@@ -195,6 +208,24 @@ public:
 				k.cpu_online_mask.clear(cpu);
 				k.num_online--;
 			}
+			/*
+			 * Two stores, as in kernel/cpu.c: the fully ordered cpumask_test_and_{set,clear}_cpu()
+			 * first, then the counter's atomic_inc/dec, which therefore never becomes visible
+			 * before the mask. Both are made now (one modelled store cost, as before).
+			 */
+			const Ps now = local_now();
+			const Clock& clk = m_pe.clock();
+			const auto late = [&](MemFaultSpec::Var v) {
+				return m_untimed ? now : now + clk.cycles(mem_cycles(m_sim.sc.late_stores, v, m_cpu.id));
+			};
+			const Ps mask_at = std::max(late(MemFaultSpec::Var::cpu_online_mask), m_sim.mem.online_mask.last_visible());
+			const Ps count_at = std::max({late(MemFaultSpec::Var::num_online_cpus), mask_at, m_sim.mem.num_online.last_visible()});
+			m_sim.mem.online_mask.store(now, mask_at, m_cpu.id, k.cpu_online_mask);
+			m_sim.mem.num_online.store(now, count_at, m_cpu.id, k.num_online);
+			for (const Ps at : {mask_at, count_at})
+				if (at > now)
+					m_sim.events->schedule_at(at, [this] { m_sim.notify_store(); });
+			order_point();
 			if (m_sim.collect_trace)
 				m_sim.trace('i', int(m_cpu.id), online ? "set_cpu_online(true)" : "set_cpu_online(false)", "kernel",
 					    {{"cpu", std::to_string(cpu)}});
@@ -205,9 +236,67 @@ public:
 		spend(m_sim.sc.costs.store_cycles);
 	}
 
-	void store(const char*, const std::function<void()>& write) override
+	/*
+	 * The memory-ordering model (docs/models/memory-ordering.md). A load of the online counter or
+	 * mask is performed at its own time, unless platform.memory.early_loads lets this CPU perform
+	 * loads of that variable early (arm64, RISC-V): then as early as that many cycles before,
+	 * but never before this CPU's last ordering point (barrier, fully ordered atomic, delay loop,
+	 * exception entry or return) nor before its previous load of the same variable.
+	 */
+	uint64_t mem_cycles(const std::vector<MemFaultSpec>& l, MemFaultSpec::Var v, unsigned cpu) const
+	{
+		uint64_t c = 0;
+		for (const MemFaultSpec& m : l)
+			if (m.cpu == cpu && m.var == v)
+				c = std::max(c, m.cycles);
+		return c;
+	}
+	Ps load_time(MemFaultSpec::Var v, Ps seen) const
+	{
+		const Ps t = local_now();
+		if (m_untimed || m_sim.sc.early_loads.empty())
+			return t;
+		const Ps w = m_pe.clock().cycles(mem_cycles(m_sim.sc.early_loads, v, m_cpu.id));
+		const Ps earliest = t > w ? t - w : 0;
+		return std::min(t, std::max({earliest, m_cpu.load_order.order_point, seen}));
+	}
+	unsigned load_num_online() override
+	{
+		const Ps at = load_time(MemFaultSpec::Var::num_online_cpus, m_cpu.load_order.seen_count);
+		m_cpu.load_order.seen_count = at;
+		return m_sim.mem.num_online.load(m_cpu.id, at, local_now(), 0u);
+	}
+	const kl::CpuMask& load_online_mask() override
+	{
+		const Ps at = load_time(MemFaultSpec::Var::cpu_online_mask, m_cpu.load_order.seen_mask);
+		m_cpu.load_order.seen_mask = at;
+		m_mask_view = m_sim.mem.online_mask.load(m_cpu.id, at, local_now(), kl::CpuMask{});
+		return m_mask_view;
+	}
+	bool load_cpu_online(unsigned cpu) override
+	{
+		const Ps at = load_time(MemFaultSpec::Var::cpu_online_mask, m_cpu.load_order.seen_mask);
+		m_cpu.load_order.seen_mask = at;
+		static const kl::CpuMask none;
+		return m_sim.mem.online_mask.load(m_cpu.id, at, local_now(), none).test(cpu);
+	}
+	/// A point no later load of this CPU may be satisfied before.
+	void order_point() { m_cpu.load_order.order_point = std::max(m_cpu.load_order.order_point, local_now()); }
+	void native_order_point(uint64_t cycles_ahead) override
+	{
+		if (m_untimed)
+			return;
+		const Ps at = local_now() + m_pe.clock().cycles(cycles_ahead);
+		m_cpu.load_order.order_point = std::max(m_cpu.load_order.order_point, at);
+	}
+	/// This CPU's time: SystemC time plus what source mode ran ahead.
+	Ps local_now() const { return now_ps() + m_ahead; }
+
+	void store(const char* what, const std::function<void()>& write) override
 	{
 		write();
+		if (fully_ordered(what))
+			order_point();
 		m_sim.notify_store();
 		spend(m_sim.sc.costs.store_cycles);
 	}
@@ -252,12 +341,26 @@ public:
 		}
 		m_cpu.store_buffer.clear();
 	}
+	/// Value-returning atomics and lock acquisition order this CPU's later loads after them.
+	static bool fully_ordered(const char* what)
+	{
+		for (const char* w : {"test_and_set_bit", "test_and_clear_bit", "cpumask_test_and_clear_cpu",
+				      "atomic_cmpxchg", "atomic_add_return", "xchg", "raw_spin_lock"})
+			if (std::strcmp(what, w) == 0)
+				return true;
+		return false;
+	}
 	void smp_mb() override
 	{
 		drain_stores();
 		spend(m_sim.sc.lat.dsb_cycles);
+		order_point();
 	}
-	void smp_rmb() override { spend(m_sim.sc.lat.dsb_cycles); }
+	void smp_rmb() override
+	{
+		spend(m_sim.sc.lat.dsb_cycles);
+		order_point();
+	}
 
 	void raw_spin_lock(const std::string& name) override
 	{
@@ -451,6 +554,7 @@ protected:
 	/// A handler frame was pushed or popped.
 	void frames_changed(const char* what)
 	{
+		order_point(); /* exception entry and return are context-synchronizing */
 		m_sim.signals_changed(m_cpu.id);
 		STOPSIM_DIAG(trace, m_cpu.id, "shim", std::string(what) + " (depth " + std::to_string(m_cpu.frames.size()) + ")");
 	}
@@ -493,6 +597,7 @@ protected:
 	CpuRt& m_cpu;
 	cpu::PeBase& m_pe;
 	size_t m_open_rung = SIZE_MAX;
+	kl::CpuMask m_mask_view; ///< the last load of cpu_online_mask
 	Ps m_ahead = 0;          ///< source mode: local time ahead of SystemC time
 	Ps m_horizon = 0;        ///< the next pending activity (valid while m_horizon_valid)
 	bool m_horizon_valid = false;

@@ -7,6 +7,7 @@
 #include "models/common/event_queue.hpp"
 #include "models/cpu/pe_base.hpp"
 #include "sim/result.hpp"
+#include "sim/memory_model.hpp"
 #include "sim/scenario.hpp"
 
 #include <systemc>
@@ -55,6 +56,7 @@ struct CpuRt {
 	Ps activity_since = 0;
 	Ps stores_visible_at = 0; ///< when this CPU's last plain store reaches the others
 	std::vector<std::shared_ptr<std::function<void()>>> store_buffer; ///< plain stores not yet visible
+	LoadOrder load_order;     ///< the memory-ordering model's per-CPU state
 };
 
 struct Sim {
@@ -67,6 +69,7 @@ struct Sim {
 	uint64_t seed;
 	kl::KernelConfig kcfg;
 	kl::KernelState ks;
+	KernelMemory mem;                ///< the online mask and counter as the CPUs see them
 	std::unique_ptr<kl::StopVariant> variant;
 	std::vector<CpuRt> cpus;
 	EventQueue* events = nullptr;

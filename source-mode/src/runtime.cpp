@@ -68,6 +68,7 @@ Enter::Enter(kl::Shim& k) : m_prev(g_cur)
 	/* whatever an earlier entry left unflushed (nothing timed: boot) does not carry over */
 	c.f.slack_valid = 0;
 	c.f.local = 0;
+	c.f.delay_end_valid = 0;
 }
 
 InterruptFrame::InterruptFrame(CpuCtx& c)
@@ -100,7 +101,30 @@ void spend_local(CpuCtx& c, uint64_t cycles, bool boundary)
 	c.f.local = 0;
 	c.f.slack_valid = false;
 	Keep keep(c);
+	note_delay_end(c);
 	c.t->native_spend(all, boundary);
+}
+
+void note_delay_end(CpuCtx& c)
+{
+	if (c.f.delay_end_valid && c.t) {
+		c.t->native_order_point(c.f.delay_end);
+		c.f.delay_end_valid = 0;
+	}
+}
+
+void flush_local(CpuCtx& c)
+{
+	if (!c.t)
+		return;
+	note_delay_end(c);
+	if (c.f.local) {
+		const uint64_t all = c.f.local;
+		c.f.local = 0;
+		c.f.slack_valid = false;
+		Keep keep(c);
+		c.t->native_spend(all, false);
+	}
 }
 Enter::~Enter() { set_cur(m_prev); }
 
@@ -142,6 +166,7 @@ void side_effect(CpuCtx& c)
 {
 	if (c.t) {
 		Keep keep(c);
+		note_delay_end(c);
 		if (c.f.local) {
 			const uint64_t all = c.f.local;
 			c.f.local = 0;
@@ -158,6 +183,9 @@ void side_effect(CpuCtx& c)
 
 void poll_read(CpuCtx& c, bool pending)
 {
+	/* the rung's verdict is its wait loop's (see stopsim_poll_read) */
+	if (c.f.last_was_delay || c.f.first_check_due || !c.f.rung_checks)
+		c.f.last_pending = pending;
 	if ((c.f.last_was_delay || c.f.first_check_due) && c.t) {
 		c.f.first_check_due = false;
 		spend_local(c, c.f.check_cycles, false);
@@ -165,7 +193,6 @@ void poll_read(CpuCtx& c, bool pending)
 		c.f.check_owed = true;
 	}
 	c.f.last_was_delay = false;
-	c.f.last_pending = pending;
 	if (c.f.rung_open)
 		c.f.rung_checks++;
 }
@@ -189,6 +216,8 @@ void delay_cycles(CpuCtx& c, uint64_t us)
 	}
 	spend_local(c, c.f.delay_cycles, true);
 	c.f.last_was_delay = true;
+	c.f.delay_end = c.f.local;
+	c.f.delay_end_valid = 1;
 }
 
 int to_kernel_state(kl::SystemState s)
@@ -244,6 +273,9 @@ unsigned op_num_online_cpus(void)
 const struct cpumask* op_cpu_online_mask(void)
 {
 	CpuCtx& c = cur();
+	/* a load of the mask through the memory-ordering model, at this CPU's exact local time */
+	flush_local(c);
+	Keep keep(c);
 	c.online_snapshot = to_c(c.k->cpu_online_mask());
 	return &c.online_snapshot;
 }
@@ -337,26 +369,26 @@ void op_clear_bit(unsigned long nr, volatile unsigned long* addr)
 	c.k->store("clear_bit", [&] { addr[nr / bpl] &= ~(1ul << (nr % bpl)); });
 }
 
-void op_smp_mb(void)
+void op_smp_mb(const char* site)
 {
 	CpuCtx& c = cur();
 	side_effect(c);
 	Keep keep(c);
-	c.k->smp_mb();
+	c.k->smp_mb(site);
 }
-void op_smp_rmb(void)
+void op_smp_rmb(const char* site)
 {
 	CpuCtx& c = cur();
 	side_effect(c);
 	Keep keep(c);
-	c.k->smp_rmb();
+	c.k->smp_rmb(site);
 }
-void op_smp_wmb(void)
+void op_smp_wmb(const char* site)
 {
 	CpuCtx& c = cur();
 	side_effect(c);
 	Keep keep(c);
-	c.k->smp_wmb();
+	c.k->smp_wmb(site);
 }
 void op_local_irq_disable(void)
 {

@@ -100,6 +100,10 @@ private:
 void spend_local(CpuCtx& c, uint64_t cycles, bool boundary);
 /// Before any call with side effects: local time level, the poll rule reset, a finished rung closed.
 void side_effect(CpuCtx& c);
+/// The memory-ordering model: a delay loop that ended in this stretch is an ordering point.
+void note_delay_end(CpuCtx& c);
+/// Hand the locally spent cycles to the shim (no sync), so that its time is this CPU's.
+void flush_local(CpuCtx& c);
 /// A read that a poll loop's condition makes; `pending` is what the loop would conclude.
 void poll_read(CpuCtx& c, bool pending);
 /// Close this CPU's open rung (the loop after the stop IPI is over).

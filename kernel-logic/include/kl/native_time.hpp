@@ -23,6 +23,9 @@ public:
 	virtual uint64_t native_check_cycles() const = 0;
 	/// Bring the local time level with the simulation (before any access with side effects).
 	virtual void native_sync() = 0;
+	/// A delay loop ended `cycles_ahead` cycles after this CPU's current local time: later loads
+	/// are ordered after that point (the memory-ordering model).
+	virtual void native_order_point(uint64_t cycles_ahead) { (void)cycles_ahead; }
 };
 
 } // namespace kl

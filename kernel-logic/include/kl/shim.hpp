@@ -9,6 +9,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace kl {
 
@@ -69,6 +70,26 @@ struct KernelConfig {
 	/// x86: KVM is loaded and has registered its emergency "disable virtualization" callback (the
 	/// v6.6+ condition of the NMI shootdown on an emergency restart; older eras test CPU support).
 	bool x86_kvm = false;
+	/// Barriers removed from the build, as "barrier@function" (e.g. "smp_rmb@smp_send_stop"): the
+	/// named barrier does nothing in that kernel function (kernel.elide_barriers). Kernel logic
+	/// names the site with the Linux function the barrier sits in.
+	std::vector<std::string> elide_barriers;
+	/// Which elide_barriers entries removed a barrier in this run (the engine warns of the others).
+	mutable std::vector<bool> elide_used;
+	bool barrier_elided(const char* barrier, const char* site) const
+	{
+		if (elide_barriers.empty() || !site)
+			return false;
+		const std::string key = std::string(barrier) + "@" + site;
+		for (size_t i = 0; i < elide_barriers.size(); i++) {
+			if (elide_barriers[i] == key) {
+				elide_used.resize(elide_barriers.size());
+				elide_used[i] = true;
+				return true;
+			}
+		}
+		return false;
+	}
 };
 
 /// A poll budget that never runs out (the x86 `wait` loops).
@@ -135,6 +156,11 @@ public:
 	virtual void report_invariant(const std::string& name, const std::string& detail) = 0;
 	virtual void smp_rmb() = 0;
 	virtual void smp_wmb() = 0;
+	/// The barriers as written in a named kernel function: nothing at all when the scenario
+	/// elides that barrier there (KernelConfig::elide_barriers), else the barrier.
+	void smp_rmb(const char* site) { if (!config().barrier_elided("smp_rmb", site)) smp_rmb(); }
+	void smp_wmb(const char* site) { if (!config().barrier_elided("smp_wmb", site)) smp_wmb(); }
+	void smp_mb(const char* site) { if (!config().barrier_elided("smp_mb", site)) smp_mb(); }
 	template <class T> void write_once(T& var, T v) { plain_store("WRITE_ONCE", [&var, v] { var = v; }); }
 	bool test_and_clear_bit(unsigned nr, unsigned long& word)
 	{
@@ -198,10 +224,19 @@ protected:
 	virtual void do_machine_end(MachineEnd how) = 0;
 
 public:
+	/*
+	 * Loads of the online counter and mask, as this CPU sees them. The engine's shims apply the
+	 * memory-ordering model (docs/models/memory-ordering.md): a load not ordered after this CPU's
+	 * earlier accesses may return an older value. The defaults read the current values.
+	 */
+	virtual unsigned load_num_online() { return ks().num_online; }
+	virtual const CpuMask& load_online_mask() { return ks().cpu_online_mask; }
+	virtual bool load_cpu_online(unsigned cpu) { return ks().cpu_online_mask.test(cpu); }
+
 	// Helpers every architecture uses.
-	unsigned num_online_cpus() const { return const_cast<Shim*>(this)->ks().num_online; }
-	const CpuMask& cpu_online_mask() { return ks().cpu_online_mask; }
-	bool cpu_online(unsigned cpu) { return ks().cpu_online_mask.test(cpu); }
+	unsigned num_online_cpus() const { return const_cast<Shim*>(this)->load_num_online(); }
+	const CpuMask& cpu_online_mask() { return load_online_mask(); }
+	bool cpu_online(unsigned cpu) { return load_cpu_online(cpu); }
 	SystemState system_state() { return ks().system_state; }
 };
 

@@ -16,7 +16,7 @@ bool Arm64SdeiV2::sdei_nmi_stop_cpus(Arm64Shim& k, const CpuMask& m)
 	k.trace_rung_begin("sdei", m);
 	/* Accumulate, never replace: bits of earlier requests stay until their target clears them. */
 	k.plain_store("cpumask_or", [this, m] { sdei_nmi_stop_mask = sdei_nmi_stop_mask | m; });
-	k.smp_wmb();
+	k.smp_wmb("sdei_nmi_stop_cpus");
 	m.for_each([&](unsigned cpu) { sdei_nmi_fire(k, cpu); });
 	return true;
 }
@@ -26,7 +26,7 @@ void Arm64SdeiV2::last_resort_rung(Arm64Shim& k)
 	if (!num_other_online_cpus(k))
 		return;
 	/* re-snapshot after the rungs above took CPUs offline */
-	k.smp_rmb();
+	k.smp_rmb("smp_send_stop");
 	mask = k.cpu_online_mask();
 	mask.clear(k.smp_processor_id());
 

@@ -21,7 +21,7 @@ void Arm64SdeiV4::last_resort_rung(Arm64Shim& k)
 	/* Ask first whether the service is there, then log, then signal. */
 	if (!num_other_online_cpus(k) || !sdei_nmi_available)
 		return;
-	k.smp_rmb();
+	k.smp_rmb("smp_send_stop");
 	mask = k.cpu_online_mask();
 	mask.clear(k.smp_processor_id());
 

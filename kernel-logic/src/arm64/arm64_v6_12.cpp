@@ -55,7 +55,7 @@ void Arm64V6_12::stop_with_irq_then_nmi(Arm64Shim& k)
 	 * CPU that came up after the first snapshot is targeted too.
 	 */
 	if (num_other_online_cpus(k) && ipi_should_be_nmi(k, IPI_CPU_STOP_NMI)) {
-		k.smp_rmb();
+		k.smp_rmb("smp_send_stop");
 		mask = k.cpu_online_mask();
 		mask.clear(self);
 
@@ -70,7 +70,7 @@ void Arm64V6_12::stop_with_irq_then_nmi(Arm64Shim& k)
 void Arm64V6_12::report_failure(Arm64Shim& k)
 {
 	if (num_other_online_cpus(k)) {
-		k.smp_rmb();
+		k.smp_rmb("smp_send_stop");
 		mask = k.cpu_online_mask();
 		mask.clear(k.smp_processor_id());
 		k.pr_warn("SMP: failed to stop secondary CPUs " + mask.to_range_list());

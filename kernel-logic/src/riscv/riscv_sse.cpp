@@ -201,7 +201,7 @@ void RiscvSseCi::last_resort_rung(RiscvShim& r)
 	/* NOTE: no nmi_support() test here: without SSE every remaining CPU logs an error. */
 	if (num_other_online_cpus(k) == 0)
 		return;
-	k.smp_rmb();
+	k.smp_rmb("smp_send_stop");
 	CpuMask mask = k.cpu_online_mask();
 	mask.clear(k.smp_processor_id());
 	k.pr_info("SMP: retry stop with NMI for CPUs " + mask.to_range_list());

@@ -170,12 +170,12 @@ void X86Variant::nmi_shootdown_cpus(X86Shim& k, bool kdump_callback)
 	if (uses_emergency_nmi_handler()) {
 		/* set_emergency_nmi_handler(): a lock-free store, usable from NMI context. */
 		k.write_once(emergency_handler, true);
-		k.smp_wmb();
+		k.smp_wmb("nmi_shootdown_cpus");
 	} else {
 		/* May deadlock if we interrupted someone holding the descriptor lock (bug 9). */
 		if (register_nmi_handler(k, "crash", true))
 			return;
-		k.smp_wmb();
+		k.smp_wmb("nmi_shootdown_cpus");
 	}
 
 	CpuMask targets = k.cpu_online_mask();

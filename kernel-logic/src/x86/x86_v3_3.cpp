@@ -32,7 +32,7 @@ void X86V3_3::native_stop_other_cpus(X86Shim& k, int wait)
 			k.trace_stop_end();
 			return;
 		}
-		k.smp_wmb();
+		k.smp_wmb("native_stop_other_cpus");
 		broadcast_and_wait_offline(k, "nmi", NMI_VECTOR, wait ? kPollForever : k.config().stop_timeout_us);
 	}
 	/* local_irq_save(); disable_local_APIC(); local_irq_restore() */

@@ -22,7 +22,7 @@ void X86V3_5::native_stop_other_cpus(X86Shim& k, int wait)
 			return;
 		}
 		/* sync above data before sending IRQ */
-		k.smp_wmb();
+		k.smp_wmb("native_stop_other_cpus");
 		/* Up to one second for the others to finish their work; forever when asked to wait. */
 		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, wait ? kPollForever : k.config().stop_timeout_us);
 	}
@@ -30,7 +30,7 @@ void X86V3_5::native_stop_other_cpus(X86Shim& k, int wait)
 	/* if the REBOOT_VECTOR didn't work, try with the NMI */
 	if (k.num_online_cpus() > 1 && !k.config().nonmi_ipi) {
 		if (register_nmi_handler(k, "smp_stop", true) == 0) {
-			k.smp_wmb();
+			k.smp_wmb("native_stop_other_cpus");
 			k.pr_emerg("Shutting down cpus with NMI");
 			broadcast_and_wait_offline(k, "nmi", NMI_VECTOR, wait ? kPollForever : k.config().nmi_timeout_us);
 		}

@@ -20,7 +20,7 @@ void X86V5_3::native_stop_other_cpus(X86Shim& k, int wait)
 			k.trace_stop_end();
 			return;
 		}
-		k.smp_wmb();
+		k.smp_wmb("native_stop_other_cpus");
 		/* Always one second here, whatever wait says. */
 		broadcast_and_wait_offline(k, "irq", REBOOT_VECTOR, k.config().stop_timeout_us);
 	}
@@ -28,7 +28,7 @@ void X86V5_3::native_stop_other_cpus(X86Shim& k, int wait)
 	if (k.num_online_cpus() > 1) {
 		/* register_stop_handler() */
 		if (!k.config().nonmi_ipi && register_nmi_handler(k, "smp_stop", true) == 0) {
-			k.smp_wmb();
+			k.smp_wmb("native_stop_other_cpus");
 			k.pr_emerg("Shutting down cpus with NMI");
 			CpuMask t = k.cpu_online_mask();
 			t.clear(self);

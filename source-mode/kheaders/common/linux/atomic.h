@@ -21,9 +21,11 @@ static inline bool test_bit(long nr, const volatile unsigned long *addr)
 {
 	return (addr[nr / (8 * sizeof(long))] >> (nr % (8 * sizeof(long)))) & 1;
 }
-#define smp_mb() stopsim_k->smp_mb()
-#define smp_rmb() stopsim_k->smp_rmb()
-#define smp_wmb() stopsim_k->smp_wmb()
+/* Each barrier names the function it is written in, so that kernel.elide_barriers can remove it
+ * there (the transcriptions name the same Linux function). */
+#define smp_mb() stopsim_k->smp_mb(__func__)
+#define smp_rmb() stopsim_k->smp_rmb(__func__)
+#define smp_wmb() stopsim_k->smp_wmb(__func__)
 #define mb() smp_mb()
 #define rmb() smp_rmb()
 #define wmb() smp_wmb()

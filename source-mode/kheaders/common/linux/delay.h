@@ -16,6 +16,8 @@ static inline void udelay(unsigned long us)
 	}
 	stopsim_spend(f->delay_cycles, 1);
 	f->last_was_delay = 1;
+	f->delay_end = f->local; /* an ordering point for later loads */
+	f->delay_end_valid = 1;
 }
 static inline void mdelay(unsigned long ms) { stopsim_k->mdelay(ms); }
 static inline void ndelay(unsigned long ns) { stopsim_k->udelay((ns + 999) / 1000); }

@@ -26,6 +26,10 @@ static inline void stopsim_spend(unsigned long long cycles, int boundary)
 static inline void stopsim_poll_read(int pending)
 {
 	struct stopsim_fast *f = stopsim_fast;
+	/* the rung's verdict is its wait loop's: a check (the first, or one after a delay), not a
+	 * re-read after the loop, which may already see a CPU that came up meanwhile */
+	if (f->last_was_delay || f->first_check_due || !f->rung_checks)
+		f->last_pending = pending;
 	if (f->last_was_delay || f->first_check_due) {
 		f->first_check_due = 0;
 		stopsim_spend(f->check_cycles, 0);
@@ -33,7 +37,6 @@ static inline void stopsim_poll_read(int pending)
 		f->check_owed = 1;
 	}
 	f->last_was_delay = 0;
-	f->last_pending = pending;
 	if (f->rung_open)
 		f->rung_checks++;
 }

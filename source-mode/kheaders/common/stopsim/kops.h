@@ -40,6 +40,10 @@ struct stopsim_fast {
 	int last_pending;     /* what the last condition read concluded */
 	int rung_open;        /* a stop rung is open on this CPU ... */
 	unsigned int rung_checks; /* ... and its wait loop read this often */
+	/* the memory-ordering model: the last delay loop ended `delay_end` local cycles into the
+	 * current stretch (valid if delay_end_valid); later loads are ordered after that point */
+	unsigned long long delay_end;
+	int delay_end_valid;
 };
 
 struct stopsim_kops {
@@ -69,10 +73,10 @@ struct stopsim_kops {
 	int (*test_and_clear_bit)(unsigned long nr, volatile unsigned long *addr);
 	void (*set_bit)(unsigned long nr, volatile unsigned long *addr);
 	void (*clear_bit)(unsigned long nr, volatile unsigned long *addr);
-	/* barriers */
-	void (*smp_mb)(void);
-	void (*smp_rmb)(void);
-	void (*smp_wmb)(void);
+	/* barriers, with the kernel function they sit in (kernel.elide_barriers may remove one) */
+	void (*smp_mb)(const char *site);
+	void (*smp_rmb)(const char *site);
+	void (*smp_wmb)(const char *site);
 	/* interrupts */
 	void (*local_irq_disable)(void);
 	void (*local_irq_enable)(void);
