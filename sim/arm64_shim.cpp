@@ -178,24 +178,12 @@ bool Arm64ShimImpl::psci_present()
 
 void Arm64ShimImpl::sdei_entry()
 {
-	Frame f;
-	f.ctx = kl::Ctx::sdei;
-	f.regs = kl::Regs{true, kl::Ctx::sdei, m_cpu.activity};
-	f.start = now_ps();
-	m_cpu.frames.push_back(f);
-	frames_changed("handler entered");
-	const std::string saved_activity = m_cpu.activity;
-	if (m_sim.collect_trace)
-		m_sim.trace('B', int(m_cpu.id), "SDEI event 0", "handler");
-	/* __sdei_handler: nmi_enter, the registered callback, then COMPLETE with its status. */
-	auto& v = static_cast<Arm64Variant&>(*m_sim.variant);
-	const int status = v.sdei_event_handler(*this, m_cpu.frames.back().regs);
-	smc(SDEI_1_0_FN_SDEI_EVENT_COMPLETE, uint64_t(status), 0, 0);
-	if (m_sim.collect_trace)
-		m_sim.trace('E', int(m_cpu.id), "", "handler");
-	m_cpu.frames.pop_back();
-	frames_changed("handler left");
-	m_cpu.activity = saved_activity;
+	run_handler(kl::Ctx::sdei, "SDEI event 0", [this](const kl::Regs& regs) {
+		/* __sdei_handler: nmi_enter, the registered callback, then COMPLETE with its status. */
+		auto& v = static_cast<Arm64Variant&>(*m_sim.variant);
+		const int status = v.sdei_event_handler(*this, regs);
+		smc(SDEI_1_0_FN_SDEI_EVENT_COMPLETE, uint64_t(status), 0, 0);
+	});
 }
 
 std::optional<kl::Regs> Arm64ShimImpl::enter_context(TriggerSpec::Context ctx)
@@ -280,21 +268,9 @@ void Arm64ShimImpl::vector(cpu::Arm64Exception which)
 		m_fw->handle_fiq(m_cpu.id);
 		return;
 	}
-	Frame f;
-	f.ctx = kl::Ctx::irq;
-	f.regs = kl::Regs{true, kl::Ctx::irq, m_cpu.activity};
-	f.start = now_ps();
-	m_cpu.frames.push_back(f);
-	frames_changed("handler entered");
-	const std::string saved_activity = m_cpu.activity;
-	if (m_sim.collect_trace)
-		m_sim.trace('B', int(m_cpu.id), "exception", "handler");
-	el1_interrupt(*this, static_cast<Arm64Variant&>(*m_sim.variant));
-	if (m_sim.collect_trace)
-		m_sim.trace('E', int(m_cpu.id), "", "handler", {{"ctx", kl::ctx_name(m_cpu.frames.back().ctx)}});
-	m_cpu.frames.pop_back();
-	frames_changed("handler left");
-	m_cpu.activity = saved_activity;
+	run_handler(
+		kl::Ctx::irq, "exception",
+		[this](const kl::Regs&) { el1_interrupt(*this, static_cast<Arm64Variant&>(*m_sim.variant)); }, true);
 }
 
 } // namespace stopsim

@@ -190,53 +190,31 @@ void RiscvShimImpl::hart_stopped()
 
 void RiscvShimImpl::vector(cpu::RiscvIrq which)
 {
-	Frame f;
-	f.ctx = kl::Ctx::irq;
-	f.regs = kl::Regs{true, kl::Ctx::irq, m_cpu.activity};
-	f.start = now_ps();
-	m_cpu.frames.push_back(f);
-	frames_changed("handler entered");
-	const std::string saved_activity = m_cpu.activity;
-	if (m_sim.collect_trace)
-		m_sim.trace('B', int(m_cpu.id), "exception", "handler");
 	const IrqCause cause = which == cpu::RiscvIrq::kSsi ? IrqCause::ssi
 			       : which == cpu::RiscvIrq::kSei ? IrqCause::sei
 							      : IrqCause::sti;
-	handle_riscv_irq(*this, static_cast<RiscvVariant&>(*m_sim.variant), cause, m_cpu.frames.back().regs);
-	if (m_sim.collect_trace)
-		m_sim.trace('E', int(m_cpu.id), "", "handler", {{"ctx", kl::ctx_name(m_cpu.frames.back().ctx)}});
-	m_cpu.frames.pop_back();
-	frames_changed("handler left");
-	m_cpu.activity = saved_activity;
+	run_handler(
+		kl::Ctx::irq, "exception",
+		[this, cause](const kl::Regs& regs) {
+			handle_riscv_irq(*this, static_cast<RiscvVariant&>(*m_sim.variant), cause, regs);
+		},
+		true);
 }
 
 void RiscvShimImpl::sse_entry(uint32_t event)
 {
-	Frame f;
+	char name[32];
+	std::snprintf(name, sizeof name, "SSE event 0x%x", event);
 	/* An SSE handler is Linux's NMI context on RISC-V: reported as "sse". */
-	f.ctx = kl::Ctx::nmi;
-	f.regs = kl::Regs{true, kl::Ctx::nmi, m_cpu.activity};
-	f.start = now_ps();
-	m_cpu.frames.push_back(f);
-	frames_changed("handler entered");
-	const std::string saved_activity = m_cpu.activity;
-	if (m_sim.collect_trace) {
-		char b[32];
-		std::snprintf(b, sizeof b, "SSE event 0x%x", event);
-		m_sim.trace('B', int(m_cpu.id), b, "handler");
-	}
-	/* The SSE core's entry: nmi_enter, the registered handler, then COMPLETE. */
-	nmi_enter();
-	auto& v = static_cast<RiscvVariant&>(*m_sim.variant);
-	v.sse_event_handler(*this, event, m_cpu.frames.back().regs);
-	nmi_exit();
-	/* COMPLETE resumes the interrupted context: no interrupt boundary in between. */
-	m_fw.ecall(m_cpu.id, uint32_t(SBI_EXT_SSE), uint32_t(SBI_SSE_EVENT_COMPLETE));
-	if (m_sim.collect_trace)
-		m_sim.trace('E', int(m_cpu.id), "", "handler");
-	m_cpu.frames.pop_back();
-	frames_changed("handler left");
-	m_cpu.activity = saved_activity;
+	run_handler(kl::Ctx::nmi, name, [this, event](const kl::Regs& regs) {
+		/* The SSE core's entry: nmi_enter, the registered handler, then COMPLETE. */
+		nmi_enter();
+		auto& v = static_cast<RiscvVariant&>(*m_sim.variant);
+		v.sse_event_handler(*this, event, regs);
+		nmi_exit();
+		/* COMPLETE resumes the interrupted context: no interrupt boundary in between. */
+		m_fw.ecall(m_cpu.id, uint32_t(SBI_EXT_SSE), uint32_t(SBI_SSE_EVENT_COMPLETE));
+	});
 }
 
 } // namespace stopsim

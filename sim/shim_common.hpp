@@ -539,18 +539,47 @@ public:
 	/// (the architecture's shim sets the masks); returns the registers it captured.
 	kl::Regs push_handler_frame(kl::Ctx ctx, const char* what)
 	{
+		const kl::Regs regs = push_frame(ctx, "handler entered");
+		if (m_sim.collect_trace)
+			m_sim.trace('i', int(m_cpu.id), std::string("trigger raised in ") + what, "handler",
+				    {{"ctx", kl::ctx_name(ctx)}});
+		return regs;
+	}
+protected:
+	/// Push the frame of a handler entered in context `ctx`: it records the interrupted context's
+	/// registers (what crash_save_cpu() would save from it).
+	kl::Regs push_frame(kl::Ctx ctx, const char* what)
+	{
 		Frame f;
 		f.ctx = ctx;
 		f.regs = kl::Regs{true, ctx, m_cpu.activity};
 		f.start = now_ps();
 		m_cpu.frames.push_back(f);
-		frames_changed("handler entered");
-		if (m_sim.collect_trace)
-			m_sim.trace('i', int(m_cpu.id), std::string("trigger raised in ") + what, "handler",
-				    {{"ctx", kl::ctx_name(ctx)}});
+		frames_changed(what);
 		return f.regs;
 	}
-protected:
+	/// One exception handler, on every architecture: push its frame, trace its begin, run `body`
+	/// with the frame's registers, trace its end (with the context it ended in, if asked: a
+	/// handler may turn itself into another, as arm64's pseudo-NMI does), pop the frame and give
+	/// the CPU back the activity it was interrupted in.
+	template <class Body>
+	void run_handler(kl::Ctx ctx, const std::string& trace_name, Body&& body, bool trace_end_ctx = false)
+	{
+		push_frame(ctx, "handler entered");
+		const std::string saved_activity = m_cpu.activity;
+		if (m_sim.collect_trace)
+			m_sim.trace('B', int(m_cpu.id), trace_name, "handler");
+		body(m_cpu.frames.back().regs);
+		if (m_sim.collect_trace) {
+			if (trace_end_ctx)
+				m_sim.trace('E', int(m_cpu.id), "", "handler", {{"ctx", kl::ctx_name(m_cpu.frames.back().ctx)}});
+			else
+				m_sim.trace('E', int(m_cpu.id), "", "handler");
+		}
+		m_cpu.frames.pop_back();
+		frames_changed("handler left");
+		m_cpu.activity = saved_activity;
+	}
 	/// A handler frame was pushed or popped.
 	void frames_changed(const char* what)
 	{

@@ -121,13 +121,7 @@ void X86ShimImpl::trace_parked()
 kl::Regs X86ShimImpl::enter_nmi_context()
 {
 	m_x86.core().take_nmi(); /* NMIs now blocked: no IRET ever comes on a panic path */
-	Frame f;
-	f.ctx = kl::Ctx::nmi;
-	f.regs = kl::Regs{true, kl::Ctx::nmi, m_cpu.activity};
-	f.start = now_ps();
-	m_cpu.frames.push_back(f);
-	frames_changed("NMI context entered");
-	return f.regs;
+	return push_frame(kl::Ctx::nmi, "NMI context entered");
 }
 
 kl::Regs X86ShimImpl::enter_irq_context()
@@ -139,27 +133,16 @@ kl::Regs X86ShimImpl::enter_irq_context()
 
 void X86ShimImpl::vector(cpu::X86Exception which, unsigned vec)
 {
-	Frame f;
 	const bool nmi = which == cpu::X86Exception::kNmi;
-	f.ctx = nmi ? kl::Ctx::nmi : kl::Ctx::irq;
-	f.regs = kl::Regs{true, f.ctx, m_cpu.activity};
-	f.start = now_ps();
-	m_cpu.frames.push_back(f);
-	frames_changed("handler entered");
-	const std::string saved_activity = m_cpu.activity;
-	if (m_sim.collect_trace)
-		m_sim.trace('B', int(m_cpu.id), nmi ? "NMI" : "interrupt " + std::to_string(vec), "handler");
-	auto& v = static_cast<X86Variant&>(*m_sim.variant);
-	spend(m_sim.sc.costs.irq_entry_cycles);
-	if (nmi)
-		v.handle_nmi(*this, m_cpu.frames.back().regs);
-	else
-		v.handle_interrupt(*this, vec, m_cpu.frames.back().regs);
-	if (m_sim.collect_trace)
-		m_sim.trace('E', int(m_cpu.id), "", "handler");
-	m_cpu.frames.pop_back();
-	frames_changed("handler left");
-	m_cpu.activity = saved_activity;
+	run_handler(nmi ? kl::Ctx::nmi : kl::Ctx::irq, nmi ? "NMI" : "interrupt " + std::to_string(vec),
+		    [this, nmi, vec](const kl::Regs& regs) {
+			    auto& v = static_cast<X86Variant&>(*m_sim.variant);
+			    spend(m_sim.sc.costs.irq_entry_cycles);
+			    if (nmi)
+				    v.handle_nmi(*this, regs);
+			    else
+				    v.handle_interrupt(*this, vec, regs);
+		    });
 }
 
 } // namespace stopsim
