@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The models' diagnostics facade: a level threshold checked inline and one sink the engine
-// installs. A model states what happened in its own terms; the sink (sim/diag.cpp) adds the
+// installs. A model states what happened in its own terms; the sink (sim/run/diag.cpp) adds the
 // simulated time and writes the line. With the level above a message, the message costs one
 // compare and its text is never built.
 #pragma once

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The EL3 firmware model's parameters (SDEI dispatcher, PSCI): plain C++, no SystemC, so the scenario can embed it and the loader fill it (each
-// latency field has its schema row in sim/schema.cpp, docs/reference/latencies.md the numbers).
+// latency field has its schema row in sim/scenario/schema.cpp, docs/reference/latencies.md the numbers).
 #pragma once
 #include "models/common/clock.hpp"
 

@@ -3,7 +3,7 @@
 // (`a,b,c`, `from:to:step`) for every kind of parameter, and the shell quoting of replay
 // commands. Bad input must end as an OverrideError or loader messages; a crash, a hang, a leak,
 // a sanitizer report or a broken round trip is a finding. scripts/fuzz.sh runs it.
-#include "sim/overrides.hpp"
+#include "sim/scenario/overrides.hpp"
 
 #include <cstdint>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // libFuzzer target: the scenario loader on any bytes, under a fake file name. Every input must end
 // as "loaded" or as FILE:LINE:COL messages (the loader's exit-2 outcome); a crash, a hang, a leak,
 // a sanitizer report or a broken message form is a finding. scripts/fuzz.sh runs it.
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 #include <cstdint>
 #include <cstdio>

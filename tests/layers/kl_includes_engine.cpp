@@ -1,3 +1,3 @@
 // SPDX-License-Identifier: Apache-2.0
 // Must NOT compile with kernel-logic's include path: kernel logic knows nothing of the engine.
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""The key tables of docs/scenario-format.md are printed from the scenario schema (sim/schema.cpp):
+"""The key tables of docs/scenario-format.md are printed from the scenario schema (sim/scenario/schema.cpp):
 each block between `<!-- keys: SECTION -->` and `<!-- /keys -->` must be exactly what
 `stopsim keys SECTION --markdown` prints, so the doc and the loader cannot drift apart. A change
 to the schema is recorded with `keys_doc.py EXE DOC --update`.

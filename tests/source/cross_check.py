@@ -32,7 +32,7 @@ def view(j):
         "end": {k: j.get(k) for k in ("end", "trigger", "stop")},
     }
 
-STORE_CYCLES = 20  # costs.store_cycles default (sim/scenario.hpp); no shipped pair overrides it
+STORE_CYCLES = 20  # costs.store_cycles default (sim/scenario/scenario.hpp); no shipped pair overrides it
 
 def same(x, y, shift, key=""):
     """Equal, except that a time (a *_ns field, or a log line's time) may be exactly `shift` earlier in source mode."""

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The memory-ordering model's histories (sim/memory_model.hpp).
-#include "sim/memory_model.hpp"
+// The memory-ordering model's histories (sim/platform/memory_model.hpp).
+#include "sim/platform/memory_model.hpp"
 
 #include <catch2/catch.hpp>
 

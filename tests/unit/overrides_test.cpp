@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // --set overrides and sweep specs (exact decimal ranges, kinds, paths), shell quoting, SHA-256.
-#include "sim/overrides.hpp"
+#include "sim/scenario/overrides.hpp"
 #include "stopsim/sha256.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The RISC-V keys of the scenario loader: accepted on riscv, refused elsewhere, and vice versa.
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The strict scenario loader: values, defaults, and every error with its line and column.
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 #include <catch2/catch.hpp>
 

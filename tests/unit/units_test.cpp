@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Exact decimal time parsing and the two time printers used in logs and reports.
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
-#include "sim/units.hpp"
+#include "sim/scenario/units.hpp"
 
 #include <catch2/catch.hpp>
 
